@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { useContainer, useExpressServer } from 'routing-controllers';
+import { LoginManager, loginConfig } from 'routing-controllers-login';
+import { Container } from 'typedi';
+import { AuthController, MeController, PagesController } from './controllers';
+import type { DemoUser } from './users';
+
+/** Thrown for every failed login, so the error handler below can send browsers to /login. */
+export class NotLoggedIn extends Error {}
+
+/** Browsers asking for a page go to the login form; API clients get the 401 and its challenge. */
+const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
+  if (response.headersSent) return next(error);
+  const wantsPage = request.method === 'GET' && request.accepts(['json', 'html']) === 'html';
+  if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
+  const status = Number(error?.httpCode) || 500;
+  if (status === 500) console.error(error);
+  const message = status === 500 ? 'Internal server error' : error.message || 'Invalid credentials';
+  response
+    .status(status)
+    .json({ name: error?.name ?? 'Error', message, ...(error?.errors ? { errors: error.errors } : {}) });
+};
+
+export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toString('base64url')): Express {
+  useContainer(Container);
+  const manager = new LoginManager<DemoUser>({
+    secret,
+    tokenUrl: '/auth/token',
+    useCookie: true,
+    notAuthenticatedError: NotLoggedIn,
+    scopes: { 'items:read': 'Read items' },
+  });
+  Container.set(LoginManager, manager);
+
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  useExpressServer(
+    app,
+    loginConfig({ controllers: [AuthController, MeController, PagesController], defaultErrorHandler: false }),
+  );
+  app.use(errorHandler);
+  return app;
+}

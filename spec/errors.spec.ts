@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { HttpError } from 'routing-controllers';
+import {
+  bearerChallenge,
+  InsufficientScopeError,
+  InvalidCredentialsError,
+  LoginConfigurationError,
+  LoginError,
+} from 'routing-controllers-login';
+
+describe('errors', () => {
+  it('InvalidCredentialsError is a 401 HttpError and LoginError, instanceof intact', () => {
+    const error = new InvalidCredentialsError();
+    expect(error)
+      .to.be.instanceOf(InvalidCredentialsError)
+      .and.instanceOf(LoginError)
+      .and.instanceOf(HttpError)
+      .and.instanceOf(Error);
+    expect(error).to.include({
+      httpCode: 401,
+      message: 'Invalid credentials',
+      name: 'InvalidCredentialsError',
+      code: 'token_missing',
+    });
+  });
+
+  it('InsufficientScopeError is a 403 HttpError', () => {
+    const error = new InsufficientScopeError();
+    expect(error).to.be.instanceOf(InsufficientScopeError).and.instanceOf(LoginError).and.instanceOf(HttpError);
+    expect(error).to.include({ httpCode: 403, message: 'Insufficient scope', code: 'insufficient_scope' });
+  });
+
+  it('keeps private reasons out of the JSON body', () => {
+    expect(JSON.parse(JSON.stringify(new InvalidCredentialsError('signature_invalid')))).to.deep.equal({
+      name: 'InvalidCredentialsError',
+      message: 'Invalid credentials',
+    });
+  });
+
+  it('prefixes configuration errors with the package name', () => {
+    expect(new LoginConfigurationError('x').message).to.equal('routing-controllers-login: x');
+  });
+
+  it('formats RFC 6750 challenges', () => {
+    expect(bearerChallenge()).to.equal('Bearer');
+    expect(bearerChallenge({ error: 'invalid_token' })).to.equal('Bearer error="invalid_token"');
+    expect(bearerChallenge({ error: 'insufficient_scope', scopes: ['a', 'b'] })).to.equal(
+      'Bearer error="insufficient_scope", scope="a b"',
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import { expect } from 'chai';
+import { bearerToken } from '../../src/extraction/header';
+
+const withAuthorization = (...values: string[]): IncomingMessage =>
+  ({ headers: { authorization: values[0] }, headersDistinct: { authorization: values } }) as unknown as IncomingMessage;
+
+describe('extraction/header: bearerToken', () => {
+  it('reads Bearer <token>, the scheme in any case', () => {
+    expect(bearerToken(withAuthorization('Bearer abc.def.ghi'))).to.equal('abc.def.ghi');
+    expect(bearerToken(withAuthorization('bearer abc'))).to.equal('abc');
+    expect(bearerToken(withAuthorization('BEARER abc'))).to.equal('abc');
+    expect(bearerToken(withAuthorization('Bearer   a-b_c~d+e/f=='))).to.equal('a-b_c~d+e/f==');
+  });
+
+  it('counts anything else as no token', () => {
+    for (const value of [
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'Token abc',
+      'Bearer abc def',
+      'Bearer "abc"',
+      'Bearer abc,def',
+      'Bearerabc',
+      'Bearer a=b',
+      '',
+    ]) {
+      expect(bearerToken(withAuthorization(value)), value).to.equal(undefined);
+    }
+    expect(bearerToken({ headers: {} } as IncomingMessage)).to.equal(undefined);
+  });
+
+  it('counts several Authorization headers as no token', () => {
+    expect(bearerToken(withAuthorization('Bearer abc', 'Bearer def'))).to.equal(undefined);
+  });
+});

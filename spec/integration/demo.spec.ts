@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { type Started, startServer } from '../helpers/spawn';
+
+describe('the demo (npm run demo)', () => {
+  let demo: Started;
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${demo.url}${path}`, { headers, redirect: 'manual' });
+  const post = (path: string, body: string, type: string, headers: Record<string, string> = {}) =>
+    fetch(`${demo.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': type, ...headers },
+      redirect: 'manual',
+    });
+  const form = 'application/x-www-form-urlencoded';
+  const credentials = 'username=johndoe%40e.mail&password=hunter2';
+
+  before(async () => {
+    demo = await startServer(join(__dirname, '../../demo/main.js'));
+  });
+  after(() => demo?.stop());
+
+  it('prints one line saying where it listens and how to log in', () => {
+    expect(demo.output().trim().split('\n')).to.have.length(1);
+    expect(demo.output()).to.match(/listening on http:\/\/localhost:\d+.*johndoe@e\.mail.*hunter2/);
+  });
+
+  it('issues a bearer token for JSON and form credentials, and refuses wrong ones', async () => {
+    const json = await post(
+      '/auth/token',
+      JSON.stringify({ username: 'johndoe@e.mail', password: 'hunter2' }),
+      'application/json',
+    );
+    expect(json.status).to.equal(200);
+    const body = (await json.json()) as { access_token: string; token_type: string };
+    expect(body.token_type).to.equal('bearer');
+    expect(body.access_token.split('.')).to.have.length(3);
+    expect((await post('/auth/token', credentials, form)).status).to.equal(200);
+    expect((await post('/auth/token', 'username=johndoe%40e.mail&password=wrong', form)).status).to.equal(401);
+    expect((await post('/auth/token', 'username=nobody%40e.mail&password=hunter2', form)).status).to.equal(401);
+  });
+
+  it('serves /me to a bearer token, without the password hash', async () => {
+    const { access_token } = (await (await post('/auth/token', credentials, form)).json()) as { access_token: string };
+    const me = await get('/me', { authorization: `Bearer ${access_token}` });
+    expect(me.status).to.equal(200);
+    const user = (await me.json()) as Record<string, unknown>;
+    expect(user).to.deep.equal({ email: 'johndoe@e.mail', name: 'John Doe', scopes: ['items:read'] });
+    const anonymous = await get('/me', { accept: 'application/json' });
+    expect(anonymous.status).to.equal(401);
+    expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
+  });
+
+  it('runs the browser flow: login form, cookie, home page, logout', async () => {
+    const page = await get('/login');
+    expect(page.headers.get('content-type')).to.match(/text\/html/);
+    expect(await page.text()).to.include('<form method="post" action="/login">');
+
+    const login = await post('/login', credentials, form);
+    expect(login.status).to.equal(303);
+    expect(login.headers.get('location')).to.equal('/');
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(cookie).to.match(/^access-token=.+/);
+
+    const home = await get('/', { cookie, accept: 'text/html' });
+    expect(home.status).to.equal(200);
+    expect(await home.text()).to.include('Hello, John Doe');
+
+    const logout = await post('/logout', '', form, { cookie });
+    expect(logout.status).to.equal(303);
+    expect(logout.headers.get('set-cookie')).to.match(/^access-token=; .*Max-Age=0/);
+  });
+
+  it('redirects a browser without a login from / to /login', async () => {
+    const home = await get('/', { accept: 'text/html,application/xhtml+xml' });
+    expect(home.status).to.equal(303);
+    expect(home.headers.get('location')).to.equal('/login');
+  });
+
+  it('shows the form again, with a 401, after a wrong password', async () => {
+    const login = await post('/login', 'username=johndoe%40e.mail&password=nope', form);
+    expect(login.status).to.equal(401);
+    expect(await login.text()).to.include('Wrong email or password.');
+  });
+});

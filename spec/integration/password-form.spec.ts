@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import express from 'express';
+import { Body, JsonController, Post } from 'routing-controllers';
+import { LoginManager, PasswordForm } from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { appWith } from '../helpers/app';
+import { HS256_SECRET } from '../helpers/keys';
+
+@Service()
+@JsonController('/form')
+class FormController {
+  @Post('/token')
+  token(@Body({ validate: true }) form: PasswordForm) {
+    return {
+      username: form.username,
+      password: form.password,
+      scopes: form.scopes,
+      isForm: form instanceof PasswordForm,
+    };
+  }
+}
+
+describe('PasswordForm', () => {
+  const manager = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/form/token', userLoader: () => null });
+  const app = appWith(manager, { controllers: [FormController] }, (a) =>
+    a.use(express.urlencoded({ extended: false })),
+  );
+
+  it('reads a JSON body and splits scope into scopes', async () => {
+    const response = await request(app)
+      .post('/form/token')
+      .send({ username: 'john', password: 'secret', scope: 'read  write read' })
+      .expect(200);
+    expect(response.body).to.deep.equal({
+      username: 'john',
+      password: 'secret',
+      scopes: ['read', 'write'],
+      isForm: true,
+    });
+  });
+
+  it('reads an application/x-www-form-urlencoded body, as OAuth2 clients send it', async () => {
+    const response = await request(app)
+      .post('/form/token')
+      .type('form')
+      .send({ grant_type: 'password', username: 'john', password: 'secret' })
+      .expect(200);
+    expect(response.body).to.deep.equal({ username: 'john', password: 'secret', scopes: [], isForm: true });
+  });
+
+  it('answers 400 for a missing password, a wrong grant_type or an oversized field', async () => {
+    await request(app).post('/form/token').send({ username: 'john' }).expect(400);
+    await request(app)
+      .post('/form/token')
+      .send({ username: 'john', password: 'x', grant_type: 'client_credentials' })
+      .expect(400);
+    await request(app)
+      .post('/form/token')
+      .send({ username: 'john', password: 'x'.repeat(1025) })
+      .expect(400);
+    await request(app).post('/form/token').send({ username: 'john', password: 42 }).expect(400);
+  });
+});

@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { LoginConfigurationError } from '../src/errors';
+import { type LoginOptions, resolveOptions } from '../src/options';
+import { HS256_SECRET } from './helpers/keys';
+
+const base: LoginOptions = { secret: HS256_SECRET, tokenUrl: '/auth/token' };
+const refused = (options: Record<string, unknown>, message: RegExp) =>
+  expect(() => resolveOptions({ ...base, ...options } as LoginOptions)).to.throw(LoginConfigurationError, message);
+
+describe('options: resolveOptions', () => {
+  it('applies the defaults', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).to.include({
+      algorithm: 'HS256',
+      useHeader: true,
+      useCookie: false,
+      cookieName: 'access-token',
+      defaultExpiry: 900,
+      tokenUrl: '/auth/token',
+      notAuthenticatedError: undefined,
+      outOfScopeError: undefined,
+      userLoader: undefined,
+    });
+    expect(resolved.scopes).to.deep.equal({});
+    expect(resolved.clock).to.equal(Date.now);
+  });
+
+  it('prefixes every message with the package name', () => {
+    refused({ secret: undefined }, /^routing-controllers-login: `secret` is required/);
+  });
+
+  it('requires secret and tokenUrl', () => {
+    refused({ secret: undefined }, /`secret` is required/);
+    refused({ secret: '' }, /`secret` is required/);
+    refused({ tokenUrl: undefined }, /`tokenUrl` is required/);
+    expect(() => resolveOptions(undefined as never)).to.throw(LoginConfigurationError, /options object/);
+  });
+
+  it('refuses none and unknown algorithms, listing the allowed ones', () => {
+    refused({ algorithm: 'none' }, /"none" is not allowed; use one of HS256, .*ES512/);
+    refused({ algorithm: 'hs256' }, /not allowed/);
+    refused({ algorithm: 'EdDSA' }, /not allowed/);
+  });
+
+  it('refuses useHeader and useCookie both false, naming both', () => {
+    refused({ useHeader: false, useCookie: false }, /`useHeader` and `useCookie` are both false/);
+  });
+
+  it('refuses unknown options, so a typo is not silently ignored', () => {
+    refused({ usecookie: true }, /unknown option\(s\) usecookie/);
+  });
+
+  it('refuses a bad cookieName, defaultExpiry, scopes or clock', () => {
+    refused({ cookieName: 'a b' }, /cookieName/);
+    refused({ cookieName: 'a;b' }, /cookieName/);
+    refused({ defaultExpiry: '15' }, /defaultExpiry.*'15m'/);
+    refused({ defaultExpiry: 0 }, /defaultExpiry/);
+    refused({ scopes: ['admin'] }, /`scopes` maps scope names/);
+    refused({ scopes: { 'two words': 'x' } }, /scope "two words"/);
+    refused({ scopes: { admin: 1 } }, /description of scope admin/);
+    refused({ clock: 5 }, /clock/);
+  });
+
+  it('reads defaultExpiry strings', () => {
+    expect(resolveOptions({ ...base, defaultExpiry: '12h' }).defaultExpiry).to.equal(43_200);
+  });
+
+  it('takes error classes and factories, and refuses what does not give an Error', () => {
+    class Custom extends Error {}
+    expect(resolveOptions({ ...base, notAuthenticatedError: Custom }).notAuthenticatedError?.()).to.be.instanceOf(
+      Custom,
+    );
+    expect(resolveOptions({ ...base, outOfScopeError: () => new Custom() }).outOfScopeError?.()).to.be.instanceOf(
+      Custom,
+    );
+    refused({ notAuthenticatedError: 'nope' }, /notAuthenticatedError.*Error subclass/);
+    refused({ outOfScopeError: () => 'nope' }, /outOfScopeError.*must give an Error/);
+    refused({ notAuthenticatedError: class NotAnError {} }, /must give an Error/);
+  });
+
+  it('refuses a userLoader that is neither a function nor a loader class', () => {
+    refused({ userLoader: 'users' }, /userLoader/);
+    refused({ userLoader: class Plain {} }, /class Plain has no @UserLoader\(\) method/);
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+
+const root = join(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('the published package', () => {
+  it('points main, types and the exports map at built files', () => {
+    const entry = pkg.exports['.'];
+    for (const file of [pkg.main, pkg.types, entry.types, entry.default]) {
+      expect(existsSync(join(root, file)), file).to.equal(true);
+    }
+  });
+
+  it('exports the curated public surface, and only it', () => {
+    const exported = Object.keys(require('routing-controllers-login')).sort();
+    expect(exported).to.deep.equal(
+      [
+        'ALGORITHMS',
+        'InsufficientScopeError',
+        'InvalidCredentialsError',
+        'LoggedIn',
+        'LoginConfigurationError',
+        'LoginError',
+        'LoginManager',
+        'PasswordForm',
+        'User',
+        'UserLoader',
+        'bearerChallenge',
+        'loginConfig',
+      ].sort(),
+    );
+  });
+
+  it('keeps internal modules unreachable', () => {
+    expect(() => require('routing-controllers-login/dist/authenticator')).to.throw(
+      /ERR_PACKAGE_PATH_NOT_EXPORTED|not defined by "exports"/,
+    );
+  });
+
+  it('strips @internal members from the published types', () => {
+    const types = readFileSync(join(root, 'dist/login-manager.d.ts'), 'utf8');
+    expect(types).to.include('createAccessToken');
+    expect(types).not.to.match(/\bauth\b\s*:/);
+  });
+
+  it('packs dist and the README, not the sources or specs', () => {
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+    ) as Array<{ files: Array<{ path: string }> }>;
+    const files = (packed?.files ?? []).map((file) => file.path);
+    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'README.md', 'package.json']);
+    expect(files.filter((file) => /^(src|spec|demo|bench|build)\//.test(file) || file.endsWith('.map'))).to.deep.equal(
+      [],
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { type Started, startServer } from './helpers/spawn';
+
+const root = join(__dirname, '../..');
+const workdir = join(root, 'build/readme-quickstart');
+
+/** The README's quickstart block, exactly as a reader copies it. */
+function quickstartSource(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = /<!-- quickstart:start -->\s*```ts\n([\s\S]*?)```\s*<!-- quickstart:end -->/.exec(readme);
+  if (!block?.[1]) throw new Error('README.md has no quickstart block between the quickstart markers');
+  return block[1];
+}
+
+describe('the README quickstart, compiled and run as written', function () {
+  this.timeout(60_000);
+  let app: Started;
+  const secret = 'readme-secret-readme-secret-readme-secret';
+
+  before(async () => {
+    rmSync(workdir, { recursive: true, force: true });
+    mkdirSync(workdir, { recursive: true });
+    writeFileSync(join(workdir, 'app.ts'), quickstartSource());
+    writeFileSync(
+      join(workdir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../tsconfig.base.json',
+        compilerOptions: { rootDir: '.', outDir: 'out' },
+        include: ['app.ts'],
+      }),
+    );
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', workdir], { stdio: 'pipe' });
+    app = await startServer(join(workdir, 'out/app.js'), { SECRET: secret });
+  });
+  after(() => app?.stop());
+
+  it('answers 401 with a Bearer challenge without a token', async () => {
+    const response = await fetch(`${app.url}/me`);
+    expect(response.status).to.equal(401);
+    expect(response.headers.get('www-authenticate')).to.equal('Bearer');
+  });
+
+  it('issues a token for a form post and serves /me with it', async () => {
+    const issued = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=ada%40example.com&password=let-me-in',
+    });
+    expect(issued.status).to.equal(200);
+    const { access_token } = (await issued.json()) as { access_token: string };
+    const me = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(me.status).to.equal(200);
+    expect(await me.json()).to.deep.equal({ email: 'ada@example.com', name: 'Ada' });
+  });
+
+  it('refuses a wrong password with a 401', async () => {
+    const response = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ada@example.com', password: 'wrong' }),
+    });
+    expect(response.status).to.equal(401);
+  });
+});

@@ -1,0 +1,80 @@
+import { HttpError } from 'routing-controllers';
+
+/**
+ * Why a request or token was refused. Every error this library throws for a
+ * failed login carries one as `code`, for the app's error handler and logs.
+ */
+export type LoginErrorCode =
+  | 'token_missing'
+  | 'token_malformed'
+  | 'token_too_long'
+  | 'signature_invalid'
+  | 'algorithm_not_allowed'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'claim_invalid'
+  | 'issuer_invalid'
+  | 'audience_invalid'
+  | 'user_not_found'
+  | 'insufficient_scope';
+
+/** Codes a client can act on; the others stay out of response bodies. */
+const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set(['insufficient_scope']);
+
+/** Base class of every error the library throws at request time. */
+export class LoginError extends HttpError {
+  /** Machine-readable reason; see {@link LoginErrorCode}. */
+  code: LoginErrorCode;
+
+  constructor(httpCode: number, message: string, code: LoginErrorCode) {
+    super(httpCode, message);
+    // HttpError's constructor pins the prototype to HttpError; restore the real one.
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = new.target.name;
+    this.code = code;
+  }
+
+  /** The response body routing-controllers sends: never the token, never private reasons. */
+  toJSON(): { name: string; message: string; code?: LoginErrorCode } {
+    const body = { name: this.name, message: this.message };
+    return PUBLIC_CODES.has(this.code) ? { ...body, code: this.code } : body;
+  }
+}
+
+/** 401: no token, or a token that was refused. Thrown unless `notAuthenticatedError` says otherwise. */
+export class InvalidCredentialsError extends LoginError {
+  constructor(code: LoginErrorCode = 'token_missing') {
+    super(401, 'Invalid credentials', code);
+  }
+}
+
+/** 403: a valid login that lacks a required scope. Thrown unless `outOfScopeError` says otherwise. */
+export class InsufficientScopeError extends LoginError {
+  constructor(code: LoginErrorCode = 'insufficient_scope') {
+    super(403, 'Insufficient scope', code);
+  }
+}
+
+/**
+ * The library is set up wrongly: thrown at construction (or, for what can only be
+ * known later, such as a missing user loader, at first use) with the fix in its message.
+ */
+export class LoginConfigurationError extends Error {
+  constructor(message: string) {
+    super(`routing-controllers-login: ${message}`);
+    this.name = 'LoginConfigurationError';
+  }
+}
+
+/** What a rejected request's `WWW-Authenticate` header says (RFC 6750 §3). */
+export interface BearerChallenge {
+  error?: 'invalid_token' | 'insufficient_scope';
+  scopes?: readonly string[];
+}
+
+/** Formats `WWW-Authenticate: Bearer ...`; scopes are pre-validated, so no quoting is needed. */
+export function bearerChallenge({ error, scopes }: BearerChallenge = {}): string {
+  if (!error) return 'Bearer';
+  const scope = scopes?.length ? `, scope="${scopes.join(' ')}"` : '';
+  return `Bearer error="${error}"${scope}`;
+}

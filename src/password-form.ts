@@ -1,0 +1,36 @@
+import { Equals, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/**
+ * The OAuth2 password grant (RFC 6749 §4.3.2) as a class-validator DTO:
+ * `@Body({ validate: true }) form: PasswordForm`. JSON bodies work as they are; for
+ * form posts (`application/x-www-form-urlencoded`, what OAuth2 clients and Swagger UI
+ * send) the app parses them first with `app.use(express.urlencoded({ extended: false }))`.
+ * Length limits keep an attacker from feeding megabytes to the password hash.
+ */
+export class PasswordForm {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  username!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  password!: string;
+
+  /** Space-separated scopes the client asks for. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  scope?: string;
+
+  /** Sent by OAuth2 clients; when present it must say `password`. */
+  @IsOptional()
+  @Equals('password')
+  grant_type?: string;
+
+  /** `scope` split on spaces, without duplicates. */
+  get scopes(): string[] {
+    return this.scope ? [...new Set(this.scope.split(' ').filter(Boolean))] : [];
+  }
+}

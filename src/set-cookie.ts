@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+/** How `setCookie` and `clearCookie` write the cookie. */
+export interface CookieOptions {
+  /**
+   * Send the cookie over HTTPS only. Default: whether this request came over HTTPS
+   * (express's `req.secure`, which honours the `trust proxy` setting).
+   */
+  secure?: boolean;
+  /** Lifetime in seconds. Without it the cookie ends with the browser session. */
+  maxAge?: number;
+  /** The `Domain` attribute; default: this host only. */
+  domain?: string;
+  /** The `SameSite` attribute; default `'lax'`. `'none'` requires `secure`. */
+  sameSite?: 'strict' | 'lax' | 'none';
+  /** The `Path` attribute; default `'/'`. */
+  path?: string;
+}
+
+/** RFC 6265 attribute values may not hold `;` or control characters. */
+const ATTRIBUTE_VALUE = /^[\x21-\x3A\x3C-\x7E]+$/;
+/** RFC 6265 cookie-octet. */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+const SAME_SITE = { strict: 'Strict', lax: 'Lax', none: 'None' } as const;
+
+/** Appends one `Set-Cookie` header, keeping any the response already has. */
+export function writeCookie(
+  response: ServerResponse,
+  cookie: { name: string; value: string; httpOnly: boolean },
+  options: CookieOptions = {},
+): void {
+  const header = serializeCookie(cookie, options, isSecureRequest(response.req));
+  const previous = response.getHeader('Set-Cookie');
+  const kept = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+  response.setHeader('Set-Cookie', [...kept, header]);
+}
+
+export function serializeCookie(
+  cookie: { name: string; value: string; httpOnly: boolean },
+  options: CookieOptions,
+  secureDefault: boolean,
+): string {
+  const { secure = secureDefault, maxAge, domain, sameSite = 'lax', path = '/' } = options;
+  if (!COOKIE_VALUE.test(cookie.value))
+    throw new TypeError('setCookie: the value holds characters a cookie cannot carry');
+  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
+    throw new TypeError('setCookie: `maxAge` is a whole number of seconds, 0 or more');
+  }
+  for (const [name, value] of [
+    ['domain', domain],
+    ['path', path],
+  ] as const) {
+    if (value !== undefined && !ATTRIBUTE_VALUE.test(value)) {
+      throw new TypeError(`setCookie: \`${name}\` may not contain ';', spaces or control characters`);
+    }
+  }
+  if (!(sameSite in SAME_SITE)) throw new TypeError("setCookie: `sameSite` is 'strict', 'lax' or 'none'");
+  if (sameSite === 'none' && !secure)
+    throw new TypeError('setCookie: browsers drop SameSite=None cookies unless `secure` is true');
+  const parts = [`${cookie.name}=${cookie.value}`, `Path=${path}`];
+  if (domain !== undefined) parts.push(`Domain=${domain}`);
+  if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
+  if (maxAge === 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+  if (cookie.httpOnly) parts.push('HttpOnly');
+  if (secure) parts.push('Secure');
+  parts.push(`SameSite=${SAME_SITE[sameSite]}`);
+  return parts.join('; ');
+}
+
+function isSecureRequest(request: IncomingMessage | undefined): boolean {
+  if (!request) return false;
+  const viaExpress = (request as { secure?: unknown }).secure;
+  return typeof viaExpress === 'boolean' ? viaExpress : Boolean((request.socket as TLSSocket | null)?.encrypted);
+}

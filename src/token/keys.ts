@@ -1,0 +1,123 @@
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { LoginConfigurationError } from '../errors';
+
+/** The JWS algorithms a manager can sign and verify with; `none` is never one of them. */
+export const ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** An encrypted PEM private key and the passphrase that opens it. */
+export interface EncryptedPrivateKey {
+  privateKey: string | Buffer;
+  passphrase: string;
+}
+
+/**
+ * Key material: for HS* a string or Buffer of at least the hash size; for RS*, PS*
+ * and ES* a PEM private key, a private `KeyObject` or an {@link EncryptedPrivateKey}.
+ */
+export type Secret = string | Buffer | KeyObject | EncryptedPrivateKey;
+
+/** A parsed key pair: parsing happens once, so no request pays for it. */
+export interface SigningKey {
+  algorithm: Algorithm;
+  signKey: KeyObject;
+  verifyKey: KeyObject;
+}
+
+const MIN_RSA_BITS = 2048;
+const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+
+export function isAlgorithm(value: unknown): value is Algorithm {
+  return (ALGORITHMS as readonly unknown[]).includes(value);
+}
+
+/** Parses `secret` for `algorithm`, refusing anything that does not fit it. */
+export function loadSigningKey(secret: Secret, algorithm: Algorithm): SigningKey {
+  if (algorithm.startsWith('HS')) {
+    const key = hmacKey(secret, algorithm);
+    return { algorithm, signKey: key, verifyKey: key };
+  }
+  const signKey = privateKey(secret, algorithm);
+  checkAsymmetricKey(signKey, algorithm);
+  return { algorithm, signKey, verifyKey: createPublicKey(signKey) };
+}
+
+function hmacKey(secret: Secret, algorithm: Algorithm): KeyObject {
+  const key = toSecretKey(secret, algorithm);
+  const needed = Number(algorithm.slice(2)) / 8;
+  const size = key.symmetricKeySize ?? 0;
+  if (size < needed) {
+    throw new LoginConfigurationError(
+      `\`secret\` is ${size} bytes; ${algorithm} needs at least ${needed} (RFC 7518 §3.2). ` +
+        `Make one with: node -e "console.log(require('crypto').randomBytes(${needed}).toString('base64url'))"`,
+    );
+  }
+  return key;
+}
+
+function toSecretKey(secret: Secret, algorithm: Algorithm): KeyObject {
+  if (typeof secret === 'string') return createSecretKey(Buffer.from(secret, 'utf8'));
+  if (Buffer.isBuffer(secret)) return createSecretKey(Buffer.from(secret));
+  if (secret instanceof KeyObject && secret.type === 'secret') return secret;
+  throw new LoginConfigurationError(
+    `${algorithm} takes a string or Buffer \`secret\`; for a key pair set \`algorithm\` to RS256, PS256 or ES256.`,
+  );
+}
+
+function privateKey(secret: Secret, algorithm: Algorithm): KeyObject {
+  if (secret instanceof KeyObject) {
+    if (secret.type === 'private') return secret;
+    throw new LoginConfigurationError(`${algorithm} needs a private key to sign with; got a ${secret.type} key.`);
+  }
+  const [key, passphrase] =
+    typeof secret === 'string' || Buffer.isBuffer(secret)
+      ? [secret, undefined]
+      : [secret.privateKey, secret.passphrase];
+  try {
+    return createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LoginConfigurationError(
+      `${algorithm} needs a PEM private key as \`secret\` (or { privateKey, passphrase } for an encrypted one); ` +
+        `reading it failed: ${reason}`,
+    );
+  }
+}
+
+/** Refuses keys of the wrong family, RSA below 2048 bits and EC keys on another curve. */
+export function checkAsymmetricKey(key: KeyObject, algorithm: Algorithm): void {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (algorithm.startsWith('ES')) {
+    if (type !== 'ec' || details.namedCurve !== EC_CURVES[algorithm]) {
+      throw new LoginConfigurationError(
+        `${algorithm} needs an EC key on curve ${EC_CURVES[algorithm]}; got ${type ?? 'no'} key${details.namedCurve ? ` on ${details.namedCurve}` : ''}.`,
+      );
+    }
+    return;
+  }
+  const rsaTypes = algorithm.startsWith('PS') ? ['rsa', 'rsa-pss'] : ['rsa'];
+  if (!type || !rsaTypes.includes(type)) {
+    throw new LoginConfigurationError(`${algorithm} needs an RSA key; got ${type ?? 'no'} key.`);
+  }
+  if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
+    throw new LoginConfigurationError(
+      `${algorithm} needs an RSA key of at least ${MIN_RSA_BITS} bits; got ${details.modulusLength}. ` +
+        `Make one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`,
+    );
+  }
+}
