@@ -17,11 +17,15 @@ const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
   if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
   const status = Number(error?.httpCode) || 500;
   if (status === 500) console.error(error);
-  const message = status === 500 ? 'Internal server error' : error.message || 'Invalid credentials';
-  response
-    .status(status)
-    .json({ name: error?.name ?? 'Error', message, ...(error?.errors ? { errors: error.errors } : {}) });
+  response.status(status).json(status === 500 ? { message: 'Internal server error' } : errorBody(error));
 };
+
+/** The library's errors say what a client may see (toJSON); validation errors list the fields. */
+function errorBody(error: { name?: string; message?: string; errors?: unknown; toJSON?: () => unknown }) {
+  if (typeof error.toJSON === 'function') return error.toJSON();
+  const body = { name: error.name ?? 'Error', message: error.message || 'Invalid credentials' };
+  return error.errors ? { ...body, errors: error.errors } : body;
+}
 
 export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toString('base64url')): Express {
   useContainer(Container);
@@ -29,6 +33,7 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
     secret,
     tokenUrl: '/auth/token',
     useCookie: true,
+    refreshCookieWithin: '5m',
     notAuthenticatedError: NotLoggedIn,
     scopes: { 'items:read': 'Read items' },
   });

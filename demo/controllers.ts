@@ -1,12 +1,13 @@
-import type { Response } from 'express';
-import { Body, ContentType, Controller, Get, JsonController, Post, Res } from 'routing-controllers';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Request, Response } from 'express';
+import { Body, ContentType, Controller, Get, JsonController, Post, Req, Res } from 'routing-controllers';
 // Value imports, not `import type`: typedi injects by the classes in decorator metadata.
 import { InvalidCredentialsError, LoggedIn, LoginManager, PasswordForm, User } from 'routing-controllers-login';
 import { Service } from 'typedi';
 import { homePage, loginPage } from './pages';
 import { type DemoUser, UserStore } from './users';
 
-/** The OAuth2 password grant: JSON or form `username`/`password` → a bearer token. */
+/** The OAuth2 password grant, and the refresh grant. */
 @Service()
 @JsonController('/auth')
 export class AuthController {
@@ -15,15 +16,25 @@ export class AuthController {
     private readonly users: UserStore,
   ) {}
 
+  /** JSON or form `username`/`password` → an access token (fresh: a password was just checked) and a refresh token. */
   @Post('/token')
   async token(@Body({ validate: true }) form: PasswordForm) {
     const user = await this.users.authenticate(form.username, form.password);
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
+    const data = { sub: user.email };
     return {
-      access_token: this.manager.createAccessToken({ data: { sub: user.email }, scopes }),
+      access_token: this.manager.createAccessToken({ data, scopes, fresh: true }),
+      refresh_token: this.manager.createRefreshToken({ data, scopes }),
       token_type: 'bearer',
     };
+  }
+
+  /** `Authorization: Bearer <refresh token>` → a new access token (never fresh). */
+  @LoggedIn({ refresh: true })
+  @Post('/refresh')
+  async refresh(@Req() request: Request) {
+    return { access_token: await this.manager.refreshAccessToken(request), token_type: 'bearer' };
   }
 }
 
@@ -37,7 +48,14 @@ export class MeController {
   }
 }
 
-/** The browser flow: a login form, a cookie, a page for the logged-in user. */
+/** The login page's form: the password grant plus "remember me". */
+export class LoginPageForm extends PasswordForm {
+  @IsOptional()
+  @IsIn(['on'])
+  remember?: string;
+}
+
+/** The browser flow: a login form, a cookie, a page for the logged-in user, logout. */
 @Service()
 @Controller()
 export class PagesController {
@@ -53,13 +71,14 @@ export class PagesController {
   }
 
   @Post('/login')
-  async login(@Body({ validate: true }) form: PasswordForm, @Res() response: Response) {
+  async login(@Body({ validate: true }) form: LoginPageForm, @Res() response: Response) {
     const user = await this.users.authenticate(form.username, form.password);
     if (!user) {
       response.status(401).type('html').send(loginPage('Wrong email or password.'));
       return response;
     }
-    this.manager.setCookie(response, this.manager.createAccessToken({ data: { sub: user.email } }));
+    const token = this.manager.createAccessToken({ data: { sub: user.email }, fresh: true });
+    this.manager.setCookie(response, token, { persistent: form.remember === 'on' });
     response.redirect(303, '/');
     return response;
   }
@@ -70,8 +89,20 @@ export class PagesController {
     return homePage(user);
   }
 
+  /** Revokes this token and clears the cookie. A cookie-authenticated POST: the page sends X-CSRF-Token. */
+  @LoggedIn()
   @Post('/logout')
-  logout(@Res() response: Response) {
+  async logout(@Req() request: Request, @Res() response: Response) {
+    await this.manager.logout(request, response);
+    response.redirect(303, '/login');
+    return response;
+  }
+
+  /** Revokes every token of this user, on every device, and clears this cookie. */
+  @LoggedIn()
+  @Post('/logout-everywhere')
+  async logoutEverywhere(@User() user: DemoUser, @Res() response: Response) {
+    await this.manager.revokeAllFor(user.email);
     this.manager.clearCookie(response);
     response.redirect(303, '/login');
     return response;

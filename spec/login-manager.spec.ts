@@ -55,7 +55,8 @@ class NotAService {
 class CookieController {
   @Get('/persistent')
   persistent(@Res() response: Response) {
-    managerWithLoaderClass.setCookie(response, 'a.b.c', {
+    const token = managerWithLoaderClass.createAccessToken({ data: { sub: 'john@example.com' } });
+    managerWithLoaderClass.setCookie(response, token, {
       maxAge: 3600,
       secure: true,
       sameSite: 'strict',
@@ -87,16 +88,16 @@ describe('LoginManager', () => {
       const payload = jwt.verify(token, HS256_SECRET) as TokenPayload;
       expect(payload).to.include({ sub: 'u', tenant: 't1' });
       expect(payload.scopes).to.deep.equal(['a', 'b']);
-      expect(payload.iat).to.be.within(before, nowSeconds());
-      expect(payload.exp - (payload.iat as number)).to.equal(900);
+      expect(payload.iat).to.be.within(before, nowSeconds() + 1);
+      expect(payload.exp - Math.floor(payload.iat as number)).to.equal(900);
     });
 
     it('uses expiresIn, then defaultExpiry', () => {
       const short = jwt.decode(manager.createAccessToken({ data: { sub: 'u' }, expiresIn: '2m' })) as TokenPayload;
-      expect(short.exp - (short.iat as number)).to.equal(120);
+      expect(short.exp - Math.floor(short.iat as number)).to.equal(120);
       const daily = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/t', defaultExpiry: '1d' });
       const long = jwt.decode(daily.createAccessToken({ data: { sub: 'u' } })) as TokenPayload;
-      expect(long.exp - (long.iat as number)).to.equal(86_400);
+      expect(long.exp - Math.floor(long.iat as number)).to.equal(86_400);
     });
 
     it('throws TypeError without a non-empty string sub', () => {
@@ -231,9 +232,18 @@ describe('LoginManager', () => {
     it('writes maxAge, secure, sameSite and domain', async () => {
       const app = appWith(managerWithLoaderClass, { controllers: [CookieController] });
       const response = await request(app).get('/manager/persistent').expect(200);
-      expect(response.headers['set-cookie']).to.deep.equal([
-        'access-token=a.b.c; Path=/; Domain=example.com; Max-Age=3600; HttpOnly; Secure; SameSite=Strict',
-      ]);
+      const cookies = response.headers['set-cookie'] as unknown as string[];
+      expect(cookies).to.have.length(1);
+      expect(cookies[0]).to.match(
+        /^access-token=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Domain=example\.com; Max-Age=3600; HttpOnly; Secure; SameSite=Strict$/,
+      );
+    });
+
+    it('refuses a value that is not an access token of this manager', () => {
+      const response = { getHeader: () => undefined, setHeader: () => undefined } as never;
+      expect(() => manager.setCookie(response, 'a.b.c')).to.throw(TypeError, /not a valid access token/);
+      const refresh = manager.createRefreshToken({ data: { sub: 'u' } });
+      expect(() => manager.setCookie(response, refresh)).to.throw(TypeError, /token_type_invalid/);
     });
   });
 

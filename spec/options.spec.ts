@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { LoginConfigurationError } from '../src/errors';
 import { type LoginOptions, resolveOptions } from '../src/options';
+import { MemoryRevocationStore } from '../src/revocation/memory-store';
 import { HS256_SECRET } from './helpers/keys';
 
 const base: LoginOptions = { secret: HS256_SECRET, tokenUrl: '/auth/token' };
@@ -59,6 +60,32 @@ describe('options: resolveOptions', () => {
     refused({ scopes: { 'two words': 'x' } }, /scope "two words"/);
     refused({ scopes: { admin: 1 } }, /description of scope admin/);
     refused({ clock: 5 }, /clock/);
+  });
+
+  it('applies the session defaults', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).to.include({
+      refreshExpiry: 30 * 86_400,
+      storeTimeout: 1000,
+      csrf: true,
+      refreshCookieWithin: undefined,
+    });
+    expect(resolved.revocationStore).to.be.instanceOf(MemoryRevocationStore);
+    expect(resolved.logger).to.equal(console);
+    expect(resolved.cookieOptions).to.deep.equal({});
+  });
+
+  it('refuses bad session options', () => {
+    refused({ refreshExpiry: 'forever' }, /refreshExpiry/);
+    refused({ refreshCookieWithin: '5' }, /refreshCookieWithin/);
+    refused({ revocationStore: {} }, /revocationStore.*add, has, setCutoff and cutoff/);
+    refused({ storeTimeout: 0 }, /storeTimeout/);
+    refused({ storeTimeout: '1s' }, /storeTimeout/);
+    refused({ csrf: 'yes' }, /`csrf` is true or false/);
+    refused({ cookieOptions: { sameSite: 'none' } }, /cookieOptions.*SameSite=None/);
+    refused({ cookieOptions: { path: '/;x' } }, /cookieOptions.*path/);
+    refused({ cookieOptions: { persistent: 'yes' } }, /cookieOptions.*persistent/);
+    refused({ logger: { log: () => {} } }, /logger.*error and warn/);
   });
 
   it('reads defaultExpiry strings', () => {

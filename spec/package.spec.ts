@@ -19,6 +19,12 @@ describe('the published package', () => {
     expect(exported).to.deep.equal(
       [
         'ALGORITHMS',
+        'CSRF_COOKIE',
+        'CSRF_HEADER',
+        'CsrfError',
+        'LoginStoreUnavailableError',
+        'MemoryRevocationStore',
+        'RedisRevocationStore',
         'InsufficientScopeError',
         'InvalidCredentialsError',
         'LoggedIn',

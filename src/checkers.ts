@@ -1,12 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
-import { type Authenticator, challenge } from './authenticator';
+import type { Authenticator } from './authenticator';
 import { routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
-import { grantsScopes } from './token/claims';
+import { challenge } from './failures';
+import { grantsScopes, type TokenType } from './token/claims';
 
-/** Which manager guards a request's route: set by the app's authorization checker, read by `@User()`. */
-const guards = new WeakMap<IncomingMessage, Authenticator<unknown>>();
+interface Guard {
+  auth: Authenticator<unknown>;
+  type: TokenType;
+}
+
+/** Which manager guards a request's route, and with which token type: set by the authorization checker. */
+const guards = new WeakMap<IncomingMessage, Guard>();
+
+/** The token type the request's route asked for; access unless a refresh route said otherwise. */
+export const routeTokenType = (request: IncomingMessage): TokenType => guards.get(request)?.type ?? 'access';
 
 /**
  * routing-controllers' `authorizationChecker`: runs for every route with `@LoggedIn`,
@@ -14,15 +23,17 @@ const guards = new WeakMap<IncomingMessage, Authenticator<unknown>>();
  * challenge) rather than returning false, so failures never turn into routing-controllers'.
  */
 export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async (action: Action, roles: unknown[]): Promise<boolean> => {
+  return async ({ request, response }: Action, roles: unknown[]): Promise<boolean> => {
     const requirement = routeRequirement(roles);
-    guards.set(action.request, auth as Authenticator<unknown>);
-    const login = await auth.loginFor(action.request);
+    const type = requirement.refresh ? 'refresh' : 'access';
+    guards.set(request, { auth: auth as Authenticator<unknown>, type });
+    const login = await auth.loginFor(request, response, type);
     if (!login.ok) {
       if (!requirement.loginRequired) return true;
-      throw auth.notAuthenticated(login.code, action.response);
+      throw auth.failure(login.code, response);
     }
-    if (!grantsScopes(login.payload, requirement.scopes)) throw auth.outOfScope(requirement.scopes, action.response);
+    if (requirement.fresh && login.payload.fresh !== true) throw auth.failure('fresh_login_required', response);
+    if (!grantsScopes(login.payload, requirement.scopes)) throw auth.outOfScope(requirement.scopes, response);
     return true;
   };
 }
@@ -34,22 +45,22 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
  * whether this parameter was required is not known here.
  */
 export function currentUserCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async (action: Action): Promise<TUser | undefined> => {
-    const login = await auth.loginFor(action.request);
-    if (!login.ok) challenge(action.response, login.code);
+  return async ({ request, response }: Action): Promise<TUser | undefined> => {
+    const login = await auth.loginFor(request, response, routeTokenType(request));
+    if (!login.ok) challenge(response, login.code);
     return login.user;
   };
 }
 
 /** The value of a `@User()` parameter: the login the route's check already established. */
-export async function injectUser(action: Action, required: boolean): Promise<unknown> {
-  const auth = guards.get(action.request);
-  if (!auth) {
+export async function injectUser({ request, response }: Action, required: boolean): Promise<unknown> {
+  const guard = guards.get(request);
+  if (!guard) {
     throw new LoginConfigurationError(
       '@User() found no LoginManager for this request: set the app up with useExpressServer(app, loginConfig({ ... })).',
     );
   }
-  const login = await auth.loginFor(action.request);
-  if (!login.ok && required) throw auth.notAuthenticated(login.code, action.response);
+  const login = await guard.auth.loginFor(request, response, guard.type);
+  if (!login.ok && required) throw guard.auth.failure(login.code, response);
   return login.user;
 }

@@ -16,10 +16,20 @@ export type LoginErrorCode =
   | 'issuer_invalid'
   | 'audience_invalid'
   | 'user_not_found'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  | 'token_type_invalid'
+  | 'token_revoked'
+  | 'fresh_login_required'
+  | 'csrf_failed'
+  | 'store_unavailable';
 
-/** Codes a client can act on; the others stay out of response bodies. */
-const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set(['insufficient_scope']);
+/** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
+const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
+  'insufficient_scope',
+  'fresh_login_required',
+  'csrf_failed',
+  'store_unavailable',
+]);
 
 /** Base class of every error the library throws at request time. */
 export class LoginError extends HttpError {
@@ -52,6 +62,20 @@ export class InvalidCredentialsError extends LoginError {
 export class InsufficientScopeError extends LoginError {
   constructor(code: LoginErrorCode = 'insufficient_scope') {
     super(403, 'Insufficient scope', code);
+  }
+}
+
+/** 403: a cookie-authenticated POST/PUT/PATCH/DELETE without the right `X-CSRF-Token` header. */
+export class CsrfError extends LoginError {
+  constructor() {
+    super(403, 'CSRF token missing or invalid', 'csrf_failed');
+  }
+}
+
+/** 503: the revocation store did not answer in time, so no token can be trusted (fail closed). */
+export class LoginStoreUnavailableError extends LoginError {
+  constructor() {
+    super(503, 'Login service unavailable', 'store_unavailable');
   }
 }
 

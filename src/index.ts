@@ -1,3 +1,4 @@
+export { CSRF_COOKIE, CSRF_HEADER } from './csrf';
 export { type ClassOrMethodDecorator, LoggedIn, type LoggedInOptions } from './decorators/logged-in';
 export { User, type UserOptions } from './decorators/user';
 export {
@@ -10,19 +11,30 @@ export {
 export {
   type BearerChallenge,
   bearerChallenge,
+  CsrfError,
   InsufficientScopeError,
   InvalidCredentialsError,
   LoginConfigurationError,
   LoginError,
   type LoginErrorCode,
+  LoginStoreUnavailableError,
 } from './errors';
 export type { TokenSource } from './extraction';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
 export type { Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';
 export { PasswordForm } from './password-form';
+export type { LoginLogger } from './revocation/guarded-store';
+export { MemoryRevocationStore } from './revocation/memory-store';
+export {
+  type RedisCommands,
+  RedisRevocationStore,
+  type RedisRevocationStoreOptions,
+} from './revocation/redis-store';
+export type { RevocationStore } from './revocation/store';
+export type { SessionCookieOptions } from './session-cookies';
 export type { CookieOptions } from './set-cookie';
-export type { TokenPayload } from './token/claims';
+export type { TokenPayload, TokenType } from './token/claims';
 export type { Duration } from './token/duration';
-export type { AccessTokenRequest, TokenData } from './token/issue';
+export type { AccessTokenRequest, RefreshTokenRequest, TokenData } from './token/issue';
 export { ALGORITHMS, type Algorithm, type EncryptedPrivateKey, type Secret } from './token/keys';

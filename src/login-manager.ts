@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controllers';
 import { Authenticator } from './authenticator';
-import { authorizationCheckerFor, currentUserCheckerFor } from './checkers';
+import { authorizationCheckerFor, currentUserCheckerFor, routeTokenType } from './checkers';
 import type { UserLoaderFunction } from './decorators/user-loader';
 import { type LoginOptions, resolveOptions } from './options';
-import { type CookieOptions, writeCookie } from './set-cookie';
-import { grantsScopes, type TokenPayload } from './token/claims';
-import { type AccessTokenRequest, accessClaims } from './token/issue';
+import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } from './session-cookies';
+import type { CookieOptions } from './set-cookie';
+import { grantsScopes, isPlainObject, type TokenPayload } from './token/claims';
+import { type AccessTokenRequest, newClaims, type RefreshTokenRequest, renewedClaims } from './token/issue';
 import { signToken } from './token/sign';
 
 /** An express (or plain Node) middleware. */
@@ -43,56 +44,125 @@ export class LoginManager<TUser = unknown> {
 
   /** A signed access token for `data.sub`, expiring after `expiresIn` (default `defaultExpiry`). */
   createAccessToken(request: AccessTokenRequest): string {
-    return signToken(accessClaims(request, this.auth.now(), this.auth.options.defaultExpiry), this.auth.key);
+    const policy = this.auth.issuePolicy(this.auth.options.defaultExpiry);
+    return signToken(newClaims('createAccessToken', request, 'access', policy), this.auth.key);
   }
 
-  /** Verifies `token` and loads its user; any failure rejects with the not-authenticated error. */
-  async getCurrentUser(token: string): Promise<TUser> {
-    const payload = this.verifiedPayload(token);
-    const user = await this.auth.load(payload);
-    if (user === undefined) throw this.auth.notAuthenticated('user_not_found');
-    return user;
+  /** A refresh token: accepted only by `@LoggedIn({ refresh: true })` routes and `refreshAccessToken`. */
+  createRefreshToken(request: RefreshTokenRequest): string {
+    const { fresh: _ignored, ...refresh } = request as AccessTokenRequest;
+    const policy = this.auth.issuePolicy(this.auth.options.refreshExpiry);
+    return signToken(newClaims('createRefreshToken', refresh, 'refresh', policy), this.auth.key);
   }
 
-  /** True when the token grants every scope in `required`; throws the not-authenticated error for an invalid token. */
+  /**
+   * A new access token from a refresh token (a string, or the request a refresh route
+   * authenticated), with its `sub`, data and scopes. Never fresh.
+   */
+  async refreshAccessToken(refreshToken: string | IncomingMessage): Promise<string> {
+    const login =
+      typeof refreshToken === 'string'
+        ? await this.auth.login(refreshToken, 'refresh')
+        : await this.auth.loginFor(refreshToken, undefined, 'refresh');
+    if (!login.ok) throw this.auth.failure(login.code);
+    const { defaultExpiry } = this.auth.options;
+    return signToken(
+      renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false),
+      this.auth.key,
+    );
+  }
+
+  /** Verifies `token`, checks it was not revoked, loads its user; any failure rejects with the not-authenticated error. */
+  async getCurrentUser(token: string, options: { refresh?: boolean } = {}): Promise<TUser> {
+    if (typeof token !== 'string' || token === '') throw this.auth.failure('token_missing');
+    const login = await this.auth.login(token, options.refresh ? 'refresh' : 'access');
+    if (!login.ok) throw this.auth.failure(login.code);
+    return login.user;
+  }
+
+  /**
+   * True when the access token grants every scope in `required`; throws the
+   * not-authenticated error for an invalid token. Synchronous, so it does not consult
+   * the revocation store: use it where the login was already checked.
+   */
   hasScopes(token: string, required: string[]): boolean {
-    return grantsScopes(this.verifiedPayload(token), required);
+    return grantsScopes(this.verified(token), required);
   }
 
-  /** Sets the user loader; returns `loader` unchanged, so it can wrap a function definition. */
+  /** Refuses `token` (or the token with this payload) from now until it would have expired anyway. */
+  async revoke(token: string | TokenPayload): Promise<void> {
+    const payload = typeof token === 'string' ? this.verifiedForRevocation(token) : token;
+    if (!payload) return;
+    if (!isPlainObject(payload) || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+      throw new TypeError(
+        'revoke(): the token has no jti/exp (issued before revocation existed?); use revokeAllFor(sub).',
+      );
+    }
+    await this.auth.store.add(payload.jti, payload.exp * 1000);
+  }
+
+  /** Refuses every token of `sub` issued until now ("log out everywhere"); tokens issued later work. */
+  async revokeAllFor(sub: string): Promise<void> {
+    if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeAllFor(): `sub` is a non-empty string.');
+    const now = this.auth.options.clock();
+    const { defaultExpiry, refreshExpiry } = this.auth.options;
+    await this.auth.store.setCutoff(sub, now, now + Math.max(defaultExpiry, refreshExpiry) * 1000);
+  }
+
+  /** Logs the request out: revokes the token it carries (if valid) and clears the cookies. */
+  async logout(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const login = await this.auth.loginFor(request, response, routeTokenType(request));
+    if (login.ok) await this.revoke(login.payload);
+    if (this.auth.options.useCookie) this.clearCookie(response);
+  }
+
+  /** Sets the loader; returns `loader` unchanged, so it can wrap a function definition. */
   userLoader<F extends UserLoaderFunction<TUser>>(loader: F): F {
     if (typeof loader !== 'function') throw new TypeError('userLoader() takes a function (sub, payload) => user.');
     this.auth.setLoader(loader);
     return loader;
   }
 
-  /** Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session cookie unless `maxAge`). */
-  setCookie(response: ServerResponse, token: string, options?: CookieOptions): void {
-    writeCookie(response, { name: this.auth.options.cookieName, value: token, httpOnly: true }, options);
+  /**
+   * Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session
+   * cookie unless `persistent` or `maxAge`), and its CSRF value in the readable `csrf-token` cookie.
+   */
+  setCookie(response: ServerResponse, token: string, options?: SessionCookieOptions): void {
+    const checked = this.auth.verify(token, 'access');
+    if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
+    writeSessionCookies(response, token, checked.value, this.auth.now(), this.auth.cookies, options);
   }
 
-  /** Removes the cookie (logout). Pass the `path`/`domain` it was set with, if not the defaults. */
+  /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */
   clearCookie(response: ServerResponse, options?: Omit<CookieOptions, 'maxAge'>): void {
-    writeCookie(response, { name: this.auth.options.cookieName, value: '', httpOnly: true }, { ...options, maxAge: 0 });
+    clearSessionCookies(response, this.auth.cookies, options);
   }
 
   /**
    * A middleware that sets `req.user` to the logged-in user, or `null`. It never
-   * rejects a request for lack of a login; loader exceptions go to `next(err)`.
+   * rejects a request for lack of a login; loader exceptions and store outages go to `next(err)`.
    */
   middleware(): LoginMiddleware {
-    return (request, _response, next) => {
-      this.auth.loginFor(request).then((login) => {
+    return (request, response, next) => {
+      this.auth.loginFor(request, response, 'access').then((login) => {
         (request as IncomingMessage & { user: unknown }).user = login.user ?? null;
         next();
       }, next);
     };
   }
 
-  private verifiedPayload(token: string): TokenPayload {
-    if (typeof token !== 'string' || token === '') throw this.auth.notAuthenticated('token_missing');
-    const checked = this.auth.verify(token);
-    if (!checked.ok) throw this.auth.notAuthenticated(checked.code);
+  private verified(token: string): TokenPayload {
+    if (typeof token !== 'string' || token === '') throw this.auth.failure('token_missing');
+    const checked = this.auth.verify(token, 'access');
+    if (!checked.ok) throw this.auth.failure(checked.code);
     return checked.value;
+  }
+
+  /** The payload to revoke; `undefined` for an expired token (nothing left to refuse). */
+  private verifiedForRevocation(token: string): TokenPayload | undefined {
+    const checked = this.auth.verify(token, undefined);
+    if (checked.ok) return checked.value;
+    if (checked.code === 'token_expired') return undefined;
+    throw this.auth.failure(checked.code);
   }
 }

@@ -1,9 +1,10 @@
-import { isClassSyntax, isLoaderClass, type UserLoaderOption } from './decorators/user-loader';
-import { LoginConfigurationError } from './errors';
-import { COOKIE_NAME } from './extraction/cookie';
-import { isScopeToken } from './token/claims';
-import { DURATION_HINT, type Duration, durationSeconds } from './token/duration';
-import { ALGORITHMS, type Algorithm, isAlgorithm, type Secret } from './token/keys';
+import type { UserLoaderOption } from './decorators/user-loader';
+import * as check from './option-checks';
+import type { LoginLogger } from './revocation/guarded-store';
+import type { RevocationStore } from './revocation/store';
+import type { SessionCookieOptions } from './session-cookies';
+import type { Duration } from './token/duration';
+import type { Algorithm, Secret } from './token/keys';
 
 /** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
 export type ErrorClass = new () => Error;
@@ -46,6 +47,20 @@ export interface LoginOptions<TUser = unknown> {
   scopes?: Record<string, string>;
   /** The time source, for tests that freeze time. Default `Date.now`. */
   clock?: Clock;
+  /** Lifetime of refresh tokens. Default 30 days. */
+  refreshExpiry?: Duration;
+  /** Where revocations (logouts) live. Default: a `MemoryRevocationStore`, right for one server. */
+  revocationStore?: RevocationStore;
+  /** Milliseconds to wait for the revocation store before failing closed with a 503. Default 1000. */
+  storeTimeout?: number;
+  /** Require `X-CSRF-Token` on cookie-authenticated writes (POST, PUT, PATCH, DELETE). Default `true`. */
+  csrf?: boolean;
+  /** Sliding sessions: renew the cookie of a request whose token expires within this window. Default: off. */
+  refreshCookieWithin?: Duration;
+  /** Defaults for `setCookie`, `clearCookie` and sliding renewals. */
+  cookieOptions?: SessionCookieOptions;
+  /** Where a revocation store outage is reported (once, not per request). Default `console`. */
+  logger?: LoginLogger;
 }
 
 /** Options after defaults and validation; what the manager runs on. */
@@ -62,6 +77,13 @@ export interface ResolvedOptions<TUser> {
   userLoader: UserLoaderOption<TUser> | undefined;
   scopes: Readonly<Record<string, string>>;
   clock: Clock;
+  refreshExpiry: number;
+  revocationStore: RevocationStore;
+  storeTimeout: number;
+  csrf: boolean;
+  refreshCookieWithin: number | undefined;
+  cookieOptions: SessionCookieOptions;
+  logger: LoginLogger;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -77,93 +99,38 @@ const KNOWN_OPTIONS = new Set<string>([
   'userLoader',
   'scopes',
   'clock',
+  'refreshExpiry',
+  'revocationStore',
+  'storeTimeout',
+  'csrf',
+  'refreshCookieWithin',
+  'cookieOptions',
+  'logger',
 ]);
-
-const fail = (message: string): never => {
-  throw new LoginConfigurationError(message);
-};
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
 export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOptions<TUser> {
-  if (typeof options !== 'object' || options === null) fail('new LoginManager() takes an options object.');
+  if (typeof options !== 'object' || options === null) check.fail('new LoginManager() takes an options object.');
   const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
-  if (unknown.length)
-    fail(`unknown option(s) ${unknown.join(', ')}; the options are ${[...KNOWN_OPTIONS].join(', ')}.`);
-  const { secret, tokenUrl, algorithm = 'HS256', useHeader = true, useCookie = false } = options;
-  if (secret === undefined || secret === null || secret === '') {
-    fail('`secret` is required (is the environment variable you read it from set?).');
+  if (unknown.length) {
+    check.fail(`unknown option(s) ${unknown.join(', ')}; the options are ${[...KNOWN_OPTIONS].join(', ')}.`);
   }
-  if (typeof tokenUrl !== 'string' || tokenUrl === '') fail("`tokenUrl` is required, e.g. '/auth/token'.");
-  if (!isAlgorithm(algorithm)) {
-    fail(`\`algorithm\` ${JSON.stringify(algorithm)} is not allowed; use one of ${ALGORITHMS.join(', ')}.`);
-  }
-  if (typeof useHeader !== 'boolean' || typeof useCookie !== 'boolean')
-    fail('`useHeader` and `useCookie` are booleans.');
-  if (!useHeader && !useCookie) fail('`useHeader` and `useCookie` are both false: set one of them to true.');
+  const clock = check.clock(options.clock);
   return {
-    secret,
-    tokenUrl,
-    algorithm,
-    useHeader,
-    useCookie,
-    cookieName: cookieName(options.cookieName),
-    defaultExpiry: expiry(options.defaultExpiry),
-    notAuthenticatedError: errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
-    outOfScopeError: errorFactory(options.outOfScopeError, 'outOfScopeError'),
-    userLoader: userLoader(options.userLoader),
-    scopes: scopeDescriptions(options.scopes),
-    clock: clock(options.clock),
+    ...check.essentials(options),
+    cookieName: check.cookieName(options.cookieName),
+    defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
+    notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
+    outOfScopeError: check.errorFactory(options.outOfScopeError, 'outOfScopeError'),
+    userLoader: check.userLoader(options.userLoader),
+    scopes: check.scopeDescriptions(options.scopes),
+    clock,
+    refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
+    revocationStore: check.revocationStore(options.revocationStore, clock),
+    storeTimeout: check.storeTimeout(options.storeTimeout),
+    csrf: check.flag('csrf', options.csrf, true),
+    refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
+    cookieOptions: check.cookieOptions(options.cookieOptions),
+    logger: check.logger(options.logger),
   };
-}
-
-function cookieName(name: unknown = 'access-token'): string {
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    fail(`\`cookieName\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`);
-  }
-  return name as string;
-}
-
-function expiry(value: unknown = 15 * 60): number {
-  return durationSeconds(value) ?? fail(`\`defaultExpiry\` ${JSON.stringify(value)} is not ${DURATION_HINT}.`);
-}
-
-/** Turns a class or a factory into a factory, trying it once so a bad one fails now, not per request. */
-function errorFactory(option: unknown, name: string): ErrorFactory | undefined {
-  if (option === undefined) return undefined;
-  if (typeof option !== 'function') fail(`\`${name}\` is an Error subclass or a function returning an Error.`);
-  const isClass = option === Error || (option as () => unknown).prototype instanceof Error || isClassSyntax(option);
-  const factory: ErrorFactory = isClass ? () => new (option as ErrorClass)() : (option as ErrorFactory);
-  if (!(factory() instanceof Error)) {
-    fail(`\`${name}\` must give an Error: extend Error (class X extends Error {}) or return new X().`);
-  }
-  return factory;
-}
-
-function userLoader<TUser>(option: UserLoaderOption<TUser> | undefined): UserLoaderOption<TUser> | undefined {
-  if (option === undefined) return undefined;
-  if (typeof option !== 'function')
-    fail('`userLoader` is a function (sub, payload) => user, or a class with a @UserLoader() method.');
-  if (isClassSyntax(option) && !isLoaderClass(option)) {
-    fail(
-      `\`userLoader\`: class ${(option as { name: string }).name} has no @UserLoader() method; decorate the method that loads users.`,
-    );
-  }
-  return option;
-}
-
-function scopeDescriptions(scopes: unknown = {}): Record<string, string> {
-  if (typeof scopes !== 'object' || scopes === null || Array.isArray(scopes)) {
-    fail("`scopes` maps scope names to descriptions, e.g. { 'items:read': 'Read items' }.");
-  }
-  for (const [scope, description] of Object.entries(scopes as object)) {
-    if (!isScopeToken(scope)) fail(`scope ${JSON.stringify(scope)} may not contain spaces, quotes or backslashes.`);
-    if (typeof description !== 'string') fail(`the description of scope ${scope} is not a string.`);
-  }
-  return { ...(scopes as Record<string, string>) };
-}
-
-function clock(value: unknown = Date.now): Clock {
-  return typeof value === 'function'
-    ? (value as Clock)
-    : fail('`clock` is a function returning milliseconds, like Date.now.');
 }

@@ -15,6 +15,18 @@ describe('the demo (npm run demo)', () => {
     });
   const form = 'application/x-www-form-urlencoded';
   const credentials = 'username=johndoe%40e.mail&password=hunter2';
+  /** The token cookie to send back, and the csrf-token cookie's value for X-CSRF-Token. */
+  const sessionOf = (response: Response) => {
+    const cookies = response.headers.getSetCookie();
+    const token = cookies.find((c) => c.startsWith('access-token='))?.split(';')[0] as string;
+    const csrf = cookies
+      .find((c) => c.startsWith('csrf-token='))
+      ?.split(';')[0]
+      ?.slice('csrf-token='.length) as string;
+    expect(token).to.match(/^access-token=.+/);
+    expect(csrf).to.match(/^[\w-]{22}$/);
+    return { cookie: token, csrf };
+  };
 
   before(async () => {
     demo = await startServer(join(__dirname, '../../demo/main.js'));
@@ -52,6 +64,21 @@ describe('the demo (npm run demo)', () => {
     expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
   });
 
+  it('refreshes: a refresh token gets a new access token at /auth/refresh and nothing at /me', async () => {
+    const issued = (await (await post('/auth/token', credentials, form)).json()) as {
+      refresh_token: string;
+      access_token: string;
+    };
+    const refreshed = await post('/auth/refresh', '', form, { authorization: `Bearer ${issued.refresh_token}` });
+    expect(refreshed.status).to.equal(200);
+    const { access_token } = (await refreshed.json()) as { access_token: string };
+    expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(200);
+    expect((await get('/me', { authorization: `Bearer ${issued.refresh_token}` })).status).to.equal(401);
+    expect((await post('/auth/refresh', '', form, { authorization: `Bearer ${issued.access_token}` })).status).to.equal(
+      401,
+    );
+  });
+
   it('runs the browser flow: login form, cookie, home page, logout', async () => {
     const page = await get('/login');
     expect(page.headers.get('content-type')).to.match(/text\/html/);
@@ -60,16 +87,39 @@ describe('the demo (npm run demo)', () => {
     const login = await post('/login', credentials, form);
     expect(login.status).to.equal(303);
     expect(login.headers.get('location')).to.equal('/');
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    expect(cookie).to.match(/^access-token=.+/);
+    const { cookie, csrf } = sessionOf(login);
 
     const home = await get('/', { cookie, accept: 'text/html' });
     expect(home.status).to.equal(200);
-    expect(await home.text()).to.include('Hello, John Doe');
+    const html = await home.text();
+    expect(html).to.include('Hello, John Doe');
+    expect(html).to.include("'X-CSRF-Token': csrf");
 
-    const logout = await post('/logout', '', form, { cookie });
+    expect((await post('/logout', '', form, { cookie })).status).to.equal(403);
+    const logout = await post('/logout', '', form, { cookie, 'x-csrf-token': csrf });
     expect(logout.status).to.equal(303);
+    expect(logout.headers.get('location')).to.equal('/login');
     expect(logout.headers.get('set-cookie')).to.match(/^access-token=; .*Max-Age=0/);
+    expect((await get('/', { cookie, accept: 'text/html' })).status).to.equal(303);
+  });
+
+  it('remembers the login with a persistent cookie when asked', async () => {
+    const login = await post('/login', `${credentials}&remember=on`, form);
+    expect(login.headers.get('set-cookie')).to.match(/Max-Age=\d+/);
+  });
+
+  it('logs out everywhere: every token of the user is refused', async () => {
+    const { access_token } = (await (await post('/auth/token', credentials, form)).json()) as { access_token: string };
+    const { cookie, csrf } = sessionOf(await post('/login', credentials, form));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const everywhere = await post('/logout-everywhere', '', form, { cookie, 'x-csrf-token': csrf });
+    expect(everywhere.status).to.equal(303);
+    expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(401);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const { access_token: fresh } = (await (await post('/auth/token', credentials, form)).json()) as {
+      access_token: string;
+    };
+    expect((await get('/me', { authorization: `Bearer ${fresh}` })).status).to.equal(200);
   });
 
   it('redirects a browser without a login from / to /login', async () => {

@@ -1,48 +1,102 @@
 import { expect } from 'chai';
-import { accessClaims } from '../../src/token/issue';
+import type { TokenPayload } from '../../src/token/claims';
+import { type IssuePolicy, newClaims, renewedClaims } from '../../src/token/issue';
 
-describe('token/issue: accessClaims', () => {
+describe('token/issue', () => {
+  const nowMs = 1_700_000_000_250;
   const now = 1_700_000_000;
+  const policy: IssuePolicy = { nowMs, defaultLifetime: 900, maxLifetime: 30 * 86_400, csrf: false };
+  const access = (request: object, p: IssuePolicy = policy) =>
+    newClaims('createAccessToken', request as never, 'access', p);
 
-  it('adds iat and exp from the default lifetime and keeps the other data', () => {
-    expect(accessClaims({ data: { sub: 'u', role: 'x' } }, now, 900)).to.deep.equal({
-      sub: 'u',
-      role: 'x',
-      iat: now,
-      exp: now + 900,
+  describe('newClaims', () => {
+    it('adds iat (with milliseconds), exp from the default lifetime, a jti and the type; keeps the other data', () => {
+      const claims = access({ data: { sub: 'u', role: 'x' } });
+      expect(claims).to.include({ sub: 'u', role: 'x', iat: 1_700_000_000.25, exp: now + 900, type: 'access' });
+      expect(claims.jti).to.match(/^[0-9a-f-]{36}$/);
+      expect(access({ data: { sub: 'u' } }).jti).not.to.equal(claims.jti);
+    });
+
+    it('takes expiresIn in seconds or as a duration string', () => {
+      expect(access({ data: { sub: 'u' }, expiresIn: 60 }).exp).to.equal(now + 60);
+      expect(access({ data: { sub: 'u' }, expiresIn: '1h' }).exp).to.equal(now + 3600);
+    });
+
+    it('refuses a lifetime longer than the longest the manager issues', () => {
+      expect(() => access({ data: { sub: 'u' }, expiresIn: '31d' })).to.throw(
+        TypeError,
+        /longer than the longest lifetime.*refreshExpiry/,
+      );
+    });
+
+    it('stores scopes without duplicates', () => {
+      expect(access({ data: { sub: 'u' }, scopes: ['a', 'b', 'a'] }).scopes).to.deep.equal(['a', 'b']);
+    });
+
+    it('marks fresh access tokens only, and never refresh tokens', () => {
+      expect(access({ data: { sub: 'u' }, fresh: true }).fresh).to.equal(true);
+      expect(access({ data: { sub: 'u' } })).not.to.have.property('fresh');
+      expect(
+        newClaims('createRefreshToken', { data: { sub: 'u' }, fresh: true }, 'refresh', policy),
+      ).not.to.have.property('fresh');
+      expect(() => access({ data: { sub: 'u' }, fresh: 'yes' })).to.throw(TypeError, /fresh/);
+    });
+
+    it('adds a csrf claim to access tokens when the policy asks for it', () => {
+      const withCsrf = { ...policy, csrf: true };
+      expect(access({ data: { sub: 'u' } }, withCsrf).csrf).to.match(/^[\w-]{22}$/);
+      expect(newClaims('createRefreshToken', { data: { sub: 'u' } }, 'refresh', withCsrf)).not.to.have.property('csrf');
+    });
+
+    it('throws TypeError for a missing, empty or non-string sub', () => {
+      for (const data of [{}, { sub: '' }, { sub: 7 }, { sub: null }]) {
+        expect(() => access({ data })).to.throw(TypeError, /data\.sub/);
+      }
+      expect(() => access({})).to.throw(TypeError, /`data`/);
+      expect(() => access(undefined as never)).to.throw(TypeError);
+    });
+
+    it('refuses claims the library sets: exp, iat, scopes, fresh, jti, type, csrf', () => {
+      for (const claim of ['exp', 'iat', 'scopes', 'fresh', 'jti', 'type', 'csrf']) {
+        expect(() => access({ data: { sub: 'u', [claim]: 1 } }), claim).to.throw(
+          TypeError,
+          new RegExp(`data\\.${claim}`),
+        );
+      }
+    });
+
+    it('refuses a bad expiresIn or bad scopes', () => {
+      expect(() => access({ data: { sub: 'u' }, expiresIn: '900' })).to.throw(TypeError, /expiresIn/);
+      expect(() => access({ data: { sub: 'u' }, expiresIn: -5 })).to.throw(TypeError, /expiresIn/);
+      expect(() => access({ data: { sub: 'u' }, scopes: ['two words'] })).to.throw(TypeError, /scopes/);
+      expect(() => access({ data: { sub: 'u' }, scopes: 'admin' })).to.throw(TypeError, /scopes/);
     });
   });
 
-  it('takes expiresIn in seconds or as a duration string', () => {
-    expect(accessClaims({ data: { sub: 'u' }, expiresIn: 60 }, now, 900).exp).to.equal(now + 60);
-    expect(accessClaims({ data: { sub: 'u' }, expiresIn: '1h' }, now, 900).exp).to.equal(now + 3600);
-  });
+  describe('renewedClaims', () => {
+    const from: TokenPayload = {
+      sub: 'u',
+      tenant: 't',
+      scopes: ['a'],
+      iat: now - 100,
+      exp: now + 10,
+      jti: 'old',
+      type: 'refresh',
+      fresh: true,
+      csrf: 'keep-me',
+    };
 
-  it('stores scopes without duplicates', () => {
-    expect(accessClaims({ data: { sub: 'u' }, scopes: ['a', 'b', 'a'] }, now, 900).scopes).to.deep.equal(['a', 'b']);
-  });
+    it('keeps sub, data and scopes; renews iat, exp and jti; is an access token and never fresh', () => {
+      const claims = renewedClaims(from, 600, { ...policy, csrf: true }, false);
+      expect(claims).to.include({ sub: 'u', tenant: 't', type: 'access', exp: now + 600, iat: nowMs / 1000 });
+      expect(claims.scopes).to.deep.equal(['a']);
+      expect(claims.jti).not.to.equal('old');
+      expect(claims).not.to.have.property('fresh');
+      expect(claims.csrf).not.to.equal('keep-me');
+    });
 
-  it('throws TypeError for a missing, empty or non-string sub', () => {
-    for (const data of [{}, { sub: '' }, { sub: 7 }, { sub: null }]) {
-      expect(() => accessClaims({ data } as never, now, 900)).to.throw(TypeError, /data\.sub/);
-    }
-    expect(() => accessClaims({} as never, now, 900)).to.throw(TypeError, /`data`/);
-    expect(() => accessClaims(undefined as never, now, 900)).to.throw(TypeError);
-  });
-
-  it('refuses claims that options set: exp, iat, scopes', () => {
-    expect(() => accessClaims({ data: { sub: 'u', exp: 1 } }, now, 900)).to.throw(TypeError, /data\.exp.*expiresIn/);
-    expect(() => accessClaims({ data: { sub: 'u', scopes: ['a'] } }, now, 900)).to.throw(TypeError, /data\.scopes/);
-    expect(() => accessClaims({ data: { sub: 'u', iat: 1 } }, now, 900)).to.throw(TypeError, /data\.iat/);
-  });
-
-  it('refuses a bad expiresIn or bad scopes', () => {
-    expect(() => accessClaims({ data: { sub: 'u' }, expiresIn: '900' }, now, 900)).to.throw(TypeError, /expiresIn/);
-    expect(() => accessClaims({ data: { sub: 'u' }, expiresIn: -5 }, now, 900)).to.throw(TypeError, /expiresIn/);
-    expect(() => accessClaims({ data: { sub: 'u' }, scopes: ['two words'] }, now, 900)).to.throw(TypeError, /scopes/);
-    expect(() => accessClaims({ data: { sub: 'u' }, scopes: 'admin' as never }, now, 900)).to.throw(
-      TypeError,
-      /scopes/,
-    );
+    it('keeps the csrf value when asked (sliding cookies), so in-flight requests still match', () => {
+      expect(renewedClaims(from, 600, { ...policy, csrf: true }, true).csrf).to.equal('keep-me');
+    });
   });
 });

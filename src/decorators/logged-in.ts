@@ -4,6 +4,10 @@ import { checkScopes, LoginMark, markRoute } from './route-marks';
 export interface LoggedInOptions {
   /** Every one of these must be in the token's `scopes` (403 otherwise). */
   scopes?: string[];
+  /** A refresh route: it takes refresh tokens only (an access token is a 401 here, and a refresh token everywhere else). */
+  refresh?: boolean;
+  /** Only a token from a password login made just now (`createAccessToken({ fresh: true })`); else 401 `fresh_login_required`. */
+  fresh?: boolean;
 }
 
 /** A decorator for a controller class (all its routes) or one route method. */
@@ -19,9 +23,14 @@ export type ClassOrMethodDecorator = (
  */
 export function LoggedIn(options: LoggedInOptions = {}): ClassOrMethodDecorator {
   const scopes = checkScopes(options.scopes, '@LoggedIn()');
+  const { refresh = false, fresh = false } = options;
+  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean')
+    throw new TypeError('@LoggedIn(): `refresh` and `fresh` are booleans.');
+  if (refresh && fresh)
+    throw new TypeError('@LoggedIn(): a refresh token is never fresh; `refresh` and `fresh` exclude each other.');
   return (target, method) => {
     if (typeof method === 'symbol') throw new TypeError('@LoggedIn() goes on a class or a string-named method.');
     const controller = typeof target === 'function' ? target : target.constructor;
-    markRoute(new LoginMark(controller, method, 'logged-in', scopes));
+    markRoute(new LoginMark(controller, method, 'logged-in', scopes, { refresh, fresh }));
   };
 }

@@ -16,6 +16,7 @@ export class LoginMark {
     readonly method: string | undefined,
     readonly kind: MarkKind,
     readonly scopes: readonly string[] = [],
+    readonly flags: { refresh?: boolean; fresh?: boolean } = {},
   ) {}
 }
 
@@ -24,6 +25,10 @@ export interface RouteRequirement {
   /** False only when every mark is an optional `@User`: then a missing login is no error. */
   loginRequired: boolean;
   scopes: readonly string[];
+  /** The route takes refresh tokens, and only them. */
+  refresh: boolean;
+  /** The token must come from a password login made just now. */
+  fresh: boolean;
 }
 
 type ResponseHandlerMetadataArgs = ReturnType<typeof getMetadataArgsStorage>['responseHandlers'][number];
@@ -78,10 +83,14 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
   const entries = [...roles, ...marks.flatMap(skippedEntries)];
   const scopes = new Set<string>();
   let loginRequired = marks.length === 0;
+  let refresh = false;
+  let fresh = false;
   for (const entry of entries) {
     if (isMark(entry)) {
       for (const scope of entry.scopes) scopes.add(scope);
       loginRequired ||= entry.kind !== 'optional-user';
+      refresh ||= entry.flags.refresh === true;
+      fresh ||= entry.flags.fresh === true;
     } else {
       if (!isScopeToken(entry)) {
         throw new LoginConfigurationError(`@Authorized(${JSON.stringify(entry)}): a scope is one word without quotes.`);
@@ -90,7 +99,7 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
       loginRequired = true;
     }
   }
-  return { loginRequired, scopes: [...scopes] };
+  return { loginRequired, scopes: [...scopes], refresh, fresh };
 }
 
 function skippedEntries(mark: LoginMark): unknown[] {

@@ -12,9 +12,20 @@ export interface TokenPayload {
   nbf?: number;
   /** What the token allows, as given to `createAccessToken`. */
   scopes?: string[];
+  /** The token's unique id, for revocation. */
+  jti?: string;
+  /** `'access'` or `'refresh'`; a token without one is an access token. */
+  type?: TokenType;
+  /** True on an access token minted right after a password check. */
+  fresh?: boolean;
+  /** The double-submit value a cookie-authenticated write must echo in `X-CSRF-Token`. */
+  csrf?: string;
   /** The app's own claims, from `data`. */
   [claim: string]: unknown;
 }
+
+/** What a token is for: access tokens open routes, refresh tokens only mint new access tokens. */
+export type TokenType = 'access' | 'refresh';
 
 /** The outcome of checking a token; failures say why, for `LoginError.code`. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; code: LoginErrorCode; claim?: string };
@@ -37,10 +48,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Time and identity checks, in seconds; jsonwebtoken skips a missing `exp` and any `sub`, so they are ours. */
+/** Claim checks, times in seconds; jsonwebtoken skips a missing `exp` and any `sub`, so they are ours. */
 export function checkClaims(payload: unknown, now: number, leeway: number): Checked<TokenPayload> {
   if (!isPlainObject(payload)) return rejected('token_malformed');
-  const { exp, nbf, iat, sub, scopes } = payload;
+  const { exp, nbf, iat, sub, scopes, jti, type, fresh, csrf } = payload;
   if (!isFiniteNumber(exp)) return rejected('claim_invalid', 'exp');
   if (nbf !== undefined && !isFiniteNumber(nbf)) return rejected('claim_invalid', 'nbf');
   if (iat !== undefined && !isFiniteNumber(iat)) return rejected('claim_invalid', 'iat');
@@ -50,6 +61,10 @@ export function checkClaims(payload: unknown, now: number, leeway: number): Chec
   if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
     return rejected('claim_invalid', 'scopes');
   }
+  if (jti !== undefined && (typeof jti !== 'string' || jti === '')) return rejected('claim_invalid', 'jti');
+  if (type !== undefined && type !== 'access' && type !== 'refresh') return rejected('claim_invalid', 'type');
+  if (fresh !== undefined && typeof fresh !== 'boolean') return rejected('claim_invalid', 'fresh');
+  if (csrf !== undefined && typeof csrf !== 'string') return rejected('claim_invalid', 'csrf');
   return { ok: true, value: payload as TokenPayload };
 }
 
@@ -59,3 +74,6 @@ export function grantsScopes(payload: TokenPayload, required: readonly string[])
   const granted = payload.scopes ?? [];
   return required.every((scope) => granted.includes(scope));
 }
+
+/** The token's type; tokens from before types existed are access tokens. */
+export const tokenType = (payload: TokenPayload): TokenType => payload.type ?? 'access';

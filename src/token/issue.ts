@@ -1,48 +1,127 @@
-import { isPlainObject, isScopeToken } from './claims';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isPlainObject, isScopeToken, type TokenPayload, type TokenType } from './claims';
 import { DURATION_HINT, type Duration, durationSeconds } from './duration';
 
-/** The claims `createAccessToken` writes from `data`; `sub` identifies the user. */
+/** The claims a token is made from; `sub` identifies the user. */
 export interface TokenData {
   /** The user's identifier, handed to the user loader: a non-empty string. */
   sub: string;
   [claim: string]: unknown;
 }
 
-/** What `createAccessToken` takes. */
-export interface AccessTokenRequest {
+/** What `createRefreshToken` takes. */
+export interface RefreshTokenRequest {
   /** The token's claims; `sub` is required. */
   data: TokenData;
+  /** Lifetime: seconds or a string like `'30d'`. Default: the manager's `refreshExpiry`. */
+  expiresIn?: Duration;
+  /** What access tokens minted from this refresh token allow. */
+  scopes?: string[];
+}
+
+/** What `createAccessToken` takes. */
+export interface AccessTokenRequest extends RefreshTokenRequest {
   /** Lifetime: seconds or a string like `'1h'`. Default: the manager's `defaultExpiry`. */
   expiresIn?: Duration;
   /** What the token allows; stored de-duplicated as the `scopes` claim. */
   scopes?: string[];
+  /** Mark a login made with a password just now, for `@LoggedIn({ fresh: true })` routes. */
+  fresh?: boolean;
 }
 
-/** Claims set from options, never from `data`, so a caller cannot forge them by accident. */
-const RESERVED: Record<string, string> = { exp: 'expiresIn', iat: 'the clock', scopes: 'scopes' };
+/** How the manager issues tokens; times in seconds except `nowMs`. */
+export interface IssuePolicy {
+  nowMs: number;
+  defaultLifetime: number;
+  /** The longest lifetime allowed: `revokeAllFor` cut-offs are kept this long. */
+  maxLifetime: number;
+  /** Add a `csrf` claim (cookie mode with CSRF protection). */
+  csrf: boolean;
+}
 
-/** Validates a token request and returns the claims to sign; `now` in seconds. */
-export function accessClaims(request: AccessTokenRequest, now: number, defaultExpiry: number): Record<string, unknown> {
-  if (!isPlainObject(request)) throw new TypeError('createAccessToken takes { data, expiresIn?, scopes? }.');
-  const { data, expiresIn, scopes } = request;
-  if (!isPlainObject(data)) throw new TypeError('createAccessToken: `data` is an object of claims with a `sub`.');
+/** Claims the library sets itself; `data` may not carry them. */
+const RESERVED: Record<string, string> = {
+  exp: 'is set from expiresIn',
+  iat: 'is set from the clock',
+  scopes: 'is set from the scopes option',
+  fresh: 'is set from the fresh option',
+  jti: 'is generated',
+  type: 'is set by createAccessToken/createRefreshToken',
+  csrf: 'is generated',
+};
+
+/** Validates a token request and returns the claims to sign. */
+export function newClaims(
+  caller: string,
+  request: AccessTokenRequest,
+  type: TokenType,
+  policy: IssuePolicy,
+): Record<string, unknown> {
+  if (!isPlainObject(request)) throw new TypeError(`${caller} takes { data, expiresIn?, scopes? }.`);
+  const { data, expiresIn, scopes, fresh } = request;
+  if (!isPlainObject(data)) throw new TypeError(`${caller}: \`data\` is an object of claims with a \`sub\`.`);
   if (typeof data.sub !== 'string' || data.sub === '') {
-    throw new TypeError("createAccessToken: `data.sub` (the user's identifier) must be a non-empty string.");
+    throw new TypeError(`${caller}: \`data.sub\` (the user's identifier) must be a non-empty string.`);
   }
   for (const claim of Object.keys(data)) {
-    const option = RESERVED[claim];
-    if (option) throw new TypeError(`createAccessToken: \`data.${claim}\` is set from ${option}, not from data.`);
+    if (RESERVED[claim]) throw new TypeError(`${caller}: \`data.${claim}\` ${RESERVED[claim]}, not taken from data.`);
   }
-  const lifetime = expiresIn === undefined ? defaultExpiry : durationSeconds(expiresIn);
-  if (lifetime === undefined) throw new TypeError(`createAccessToken: \`expiresIn\` is ${DURATION_HINT}.`);
-  const claims: Record<string, unknown> = { ...data, iat: now, exp: now + lifetime };
-  if (scopes !== undefined) claims.scopes = scopeList(scopes);
+  if (fresh !== undefined && typeof fresh !== 'boolean') throw new TypeError(`${caller}: \`fresh\` is a boolean.`);
+  const lifetime = lifetimeOf(caller, expiresIn, policy);
+  const claims = stamp({ ...data }, type, lifetime, policy);
+  if (scopes !== undefined) claims.scopes = scopeList(caller, scopes);
+  if (fresh && type === 'access') claims.fresh = true;
   return claims;
 }
 
-function scopeList(scopes: unknown): string[] {
+/**
+ * Claims for a new access token from a verified one: a refresh token's (for
+ * `refreshAccessToken`) or an expiring cookie's (sliding sessions). Never fresh.
+ */
+export function renewedClaims(
+  from: TokenPayload,
+  lifetime: number,
+  policy: IssuePolicy,
+  keepCsrf: boolean,
+): Record<string, unknown> {
+  const { iat: _iat, exp: _exp, nbf: _nbf, jti: _jti, type: _type, fresh: _fresh, csrf, ...data } = from;
+  const claims = stamp(data, 'access', Math.min(lifetime, policy.maxLifetime), policy);
+  if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
+  return claims;
+}
+
+/** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, csrf. */
+function stamp(
+  claims: Record<string, unknown>,
+  type: TokenType,
+  lifetime: number,
+  policy: IssuePolicy,
+): Record<string, unknown> {
+  const now = Math.floor(policy.nowMs / 1000);
+  claims.iat = policy.nowMs / 1000;
+  claims.exp = now + lifetime;
+  claims.jti = randomUUID();
+  claims.type = type;
+  if (policy.csrf && type === 'access') claims.csrf = randomBytes(16).toString('base64url');
+  return claims;
+}
+
+function lifetimeOf(caller: string, expiresIn: unknown, policy: IssuePolicy): number {
+  const lifetime = expiresIn === undefined ? policy.defaultLifetime : durationSeconds(expiresIn);
+  if (lifetime === undefined) throw new TypeError(`${caller}: \`expiresIn\` is ${DURATION_HINT}.`);
+  if (lifetime > policy.maxLifetime) {
+    throw new TypeError(
+      `${caller}: \`expiresIn\` (${lifetime}s) is longer than the longest lifetime this manager issues ` +
+        `(${policy.maxLifetime}s, the larger of defaultExpiry and refreshExpiry), which is how long revokeAllFor() ` +
+        'remembers its cut-off. Raise refreshExpiry to issue longer-lived tokens.',
+    );
+  }
+  return lifetime;
+}
+
+function scopeList(caller: string, scopes: unknown): string[] {
   if (!Array.isArray(scopes) || !scopes.every(isScopeToken)) {
-    throw new TypeError('createAccessToken: `scopes` is an array of scope names without spaces or quotes.');
+    throw new TypeError(`${caller}: \`scopes\` is an array of scope names without spaces or quotes.`);
   }
   return [...new Set(scopes)];
 }

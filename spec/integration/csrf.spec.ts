@@ -1,0 +1,189 @@
+import { expect } from 'chai';
+import type { Response } from 'express';
+import jwt from 'jsonwebtoken';
+import { Delete, Get, JsonController, Patch, Post, Put, Res } from 'routing-controllers';
+import { LoggedIn, LoginManager, type LoginOptions, type TokenPayload, User } from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { appWith } from '../helpers/app';
+import { frozenClock } from '../helpers/clock';
+import { HS256_SECRET } from '../helpers/keys';
+import { type Account, accountLoader } from '../helpers/users';
+
+const users = accountLoader();
+let current: LoginManager<Account>;
+
+@LoggedIn()
+@Service()
+@JsonController('/notes')
+class NotesController {
+  @Get('/')
+  list(@User() user: Account) {
+    return { owner: user.email };
+  }
+
+  @Post('/')
+  create() {
+    return { created: true };
+  }
+
+  @Put('/1')
+  replace() {
+    return { ok: true };
+  }
+
+  @Patch('/1')
+  update() {
+    return { ok: true };
+  }
+
+  @Delete('/1')
+  remove() {
+    return { ok: true };
+  }
+}
+
+@Service()
+@JsonController('/auth')
+class CookieLoginController {
+  @Post('/login')
+  login(@Res() response: Response) {
+    current.setCookie(response, current.createAccessToken({ data: { sub: 'john@example.com' } }));
+    return { ok: true };
+  }
+
+  @Post('/remember')
+  remember(@Res() response: Response) {
+    current.setCookie(response, current.createAccessToken({ data: { sub: 'john@example.com' }, expiresIn: '10m' }), {
+      persistent: true,
+    });
+    return { ok: true };
+  }
+}
+
+function setup(options: Partial<LoginOptions<Account>> = {}) {
+  const clock = frozenClock();
+  current = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/t',
+    useCookie: true,
+    userLoader: users.load,
+    clock: clock.now,
+    ...options,
+  });
+  const manager = current;
+  const app = appWith(manager, { controllers: [NotesController, CookieLoginController] });
+  const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
+  const csrf = (jwt.decode(token) as TokenPayload).csrf as string;
+  return { clock, manager, app, token, csrf, cookie: `access-token=${token}` };
+}
+
+const cookiesOf = (response: request.Response): string[] =>
+  (response.headers['set-cookie'] as unknown as string[]) ?? [];
+
+describe('cookie mode: CSRF protection', () => {
+  it('refuses a cookie-authenticated POST without X-CSRF-Token: 403 csrf_failed', async () => {
+    const { app, cookie } = setup();
+    const response = await request(app).post('/notes').set('Cookie', cookie).expect(403);
+    expect(response.body).to.deep.equal({
+      name: 'CsrfError',
+      message: 'CSRF token missing or invalid',
+      code: 'csrf_failed',
+    });
+    expect(response.headers).not.to.have.property('www-authenticate');
+  });
+
+  it('accepts it with the header equal to the token csrf claim', async () => {
+    const { app, cookie, csrf } = setup();
+    await request(app).post('/notes').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(200, { created: true });
+  });
+
+  it('refuses a wrong or truncated value', async () => {
+    const { app, cookie, csrf } = setup();
+    await request(app)
+      .post('/notes')
+      .set('Cookie', cookie)
+      .set('X-CSRF-Token', `${csrf.slice(0, -1)}x`)
+      .expect(403);
+    await request(app).post('/notes').set('Cookie', cookie).set('X-CSRF-Token', csrf.slice(0, 5)).expect(403);
+    await request(app).post('/notes').set('Cookie', cookie).set('X-CSRF-Token', '').expect(403);
+  });
+
+  it('guards PUT, PATCH and DELETE too, and leaves GET alone', async () => {
+    const { app, cookie, csrf } = setup();
+    await request(app).put('/notes/1').set('Cookie', cookie).expect(403);
+    await request(app).patch('/notes/1').set('Cookie', cookie).expect(403);
+    await request(app).delete('/notes/1').set('Cookie', cookie).expect(403);
+    await request(app).delete('/notes/1').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(200);
+    await request(app).get('/notes').set('Cookie', cookie).expect(200, { owner: 'john@example.com' });
+  });
+
+  it('does not touch header-token requests', async () => {
+    const { app, token } = setup();
+    await request(app).post('/notes').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('can be turned off with csrf: false', async () => {
+    const { app, cookie, token } = setup({ csrf: false });
+    await request(app).post('/notes').set('Cookie', cookie).expect(200);
+    expect(jwt.decode(token)).not.to.have.property('csrf');
+  });
+
+  it('sets a readable csrf-token cookie next to the HttpOnly token cookie', async () => {
+    const { app } = setup();
+    const response = await request(app).post('/auth/login').expect(200);
+    const [tokenCookie, csrfCookie] = cookiesOf(response);
+    expect(tokenCookie).to.match(/^access-token=.+; HttpOnly; SameSite=Lax$/);
+    const value = /^csrf-token=([\w-]+); Path=\/; SameSite=Lax$/.exec(csrfCookie as string)?.[1];
+    const token = /^access-token=([^;]+)/.exec(tokenCookie as string)?.[1] as string;
+    expect(value).to.equal((jwt.decode(token) as TokenPayload).csrf);
+  });
+
+  it('runs the browser flow: log in, read csrf-token, post with the header', async () => {
+    const { app } = setup();
+    const agent = request.agent(app);
+    const login = await agent.post('/auth/login').expect(200);
+    const csrf = /csrf-token=([\w-]+)/.exec(cookiesOf(login).join(';'))?.[1] as string;
+    await agent.post('/notes').expect(403);
+    await agent.post('/notes').set('X-CSRF-Token', csrf).expect(200);
+  });
+});
+
+describe('cookie mode: persistence and sliding sessions', () => {
+  it('gives a persistent cookie Max-Age equal to the token remaining lifetime (remember me)', async () => {
+    const { app } = setup();
+    const response = await request(app).post('/auth/remember').expect(200);
+    for (const cookie of cookiesOf(response)) expect(cookie).to.include('; Max-Age=600;');
+  });
+
+  it('writes session cookies by default', async () => {
+    const { app } = setup();
+    const response = await request(app).post('/auth/login').expect(200);
+    for (const cookie of cookiesOf(response)) expect(cookie).not.to.include('Max-Age');
+  });
+
+  it('renews the cookie of a request whose token expires within refreshCookieWithin', async () => {
+    const { app, clock, cookie, token } = setup({ refreshCookieWithin: '5m' });
+    const early = await request(app).get('/notes').set('Cookie', cookie).expect(200);
+    expect(cookiesOf(early)).to.deep.equal([]);
+    clock.advance(11 * 60_000);
+    const late = await request(app).get('/notes').set('Cookie', cookie).expect(200);
+    const renewed = /^access-token=([^;]+)/.exec(cookiesOf(late)[0] as string)?.[1] as string;
+    const before = jwt.decode(token) as TokenPayload;
+    const after = jwt.decode(renewed) as TokenPayload;
+    expect(after.exp - before.exp).to.equal(11 * 60);
+    expect(after.csrf).to.equal(before.csrf);
+    expect(after.jti).not.to.equal(before.jti);
+    expect(after).not.to.have.property('fresh');
+    clock.advance(5 * 60_000);
+    await request(app).get('/notes').set('Cookie', cookie).expect(401);
+    await request(app).get('/notes').set('Cookie', `access-token=${renewed}`).expect(200);
+  });
+
+  it('does not renew tokens that came in a header', async () => {
+    const { app, clock, token } = setup({ refreshCookieWithin: '5m' });
+    clock.advance(11 * 60_000);
+    const response = await request(app).get('/notes').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(cookiesOf(response)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,223 @@
+import { expect } from 'chai';
+import type { Response } from 'express';
+import jwt from 'jsonwebtoken';
+import { Get, JsonController, Post, Req, Res } from 'routing-controllers';
+import {
+  LoggedIn,
+  type LoginLogger,
+  LoginManager,
+  LoginStoreUnavailableError,
+  MemoryRevocationStore,
+  type RevocationStore,
+  type TokenPayload,
+  User,
+} from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { appWith } from '../helpers/app';
+import { frozenClock } from '../helpers/clock';
+import { HS256_SECRET } from '../helpers/keys';
+import { type Account, accountLoader } from '../helpers/users';
+
+const users = accountLoader();
+let current: LoginManager<Account>;
+
+@Service()
+@JsonController('/session')
+class SessionController {
+  @LoggedIn()
+  @Get('/me')
+  me(@User() user: Account) {
+    return { email: user.email };
+  }
+
+  @LoggedIn()
+  @Post('/logout')
+  async logout(@Req() req: unknown, @Res() res: Response) {
+    await current.logout(req as never, res);
+    return { ok: true };
+  }
+}
+
+function setup(options: { store?: RevocationStore; storeTimeout?: number; logger?: LoginLogger } = {}) {
+  const clock = frozenClock();
+  const store = new MemoryRevocationStore({ clock: clock.now });
+  const manager = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/t',
+    userLoader: users.load,
+    clock: clock.now,
+    revocationStore: options.store ?? store,
+    ...(options.storeTimeout ? { storeTimeout: options.storeTimeout } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  current = manager;
+  const app = appWith(manager, { controllers: [SessionController] });
+  const token = (sub = 'john@example.com') => manager.createAccessToken({ data: { sub } });
+  const me = (value: string) => request(app).get('/session/me').set('Authorization', `Bearer ${value}`);
+  return { clock, store, manager, app, token, me };
+}
+
+describe('revocation', () => {
+  it('refuses a revoked token on the very next request, and only that token', async () => {
+    const { manager, token, me } = setup();
+    const revoked = token();
+    const other = token();
+    await me(revoked).expect(200);
+    await manager.revoke(revoked);
+    const response = await me(revoked).expect(401);
+    expect(response.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
+    await me(other).expect(200);
+    const error = await manager.getCurrentUser(revoked).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'token_revoked' });
+  });
+
+  it('revokes by payload too, and refuses a payload without jti', async () => {
+    const { manager, token, me } = setup();
+    const value = token();
+    await manager.revoke(jwt.decode(value) as TokenPayload);
+    await me(value).expect(401);
+    const legacy = { sub: 'u', exp: 1 } as TokenPayload;
+    const error = await manager.revoke(legacy).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.match(/revokeAllFor/);
+  });
+
+  it('treats revoking an expired token as done, and a forged one as an authentication failure', async () => {
+    const { manager, clock, store, token } = setup();
+    const value = token();
+    clock.advance(16 * 60_000);
+    await manager.revoke(value);
+    expect(store.size).to.equal(0);
+    const error = await manager.revoke('garbage').catch((e: unknown) => e);
+    expect(error).to.include({ code: 'token_malformed' });
+  });
+
+  it('logout() revokes the request token and clears the cookie', async () => {
+    const { app, token, me } = setup();
+    const value = token();
+    await request(app).post('/session/logout').set('Authorization', `Bearer ${value}`).expect(200);
+    await me(value).expect(401);
+  });
+
+  it('revokeAllFor(sub) refuses the tokens issued before it and accepts those issued after', async () => {
+    const { manager, clock, token, me } = setup();
+    const before = token();
+    const otherUser = token('jane@example.com');
+    clock.advance(1);
+    await manager.revokeAllFor('john@example.com');
+    await me(before).expect(401);
+    await me(otherUser).expect(200);
+    clock.advance(1);
+    await me(token()).expect(200);
+  });
+
+  it('refuses a token issued in the same millisecond as the cut-off', async () => {
+    const { manager, token, me } = setup();
+    const sameMoment = token();
+    await manager.revokeAllFor('john@example.com');
+    await me(sameMoment).expect(401);
+  });
+
+  it('forgets a revocation once the token would have expired: the memory store holds no entry for it', async () => {
+    const { manager, clock, store, token } = setup();
+    await manager.revoke(token());
+    await manager.revoke(manager.createAccessToken({ data: { sub: 'u' }, expiresIn: '1h' }));
+    expect(store.size).to.equal(2);
+    clock.advance(15 * 60_000);
+    expect(store.size).to.equal(1);
+    clock.advance(45 * 60_000);
+    expect(store.size).to.equal(0);
+  });
+
+  it('keeps a revokeAllFor cut-off as long as any earlier token could live, then forgets it', async () => {
+    const { manager, clock, store, me } = setup();
+    const refresh = manager.createRefreshToken({ data: { sub: 'john@example.com' } });
+    clock.advance(1);
+    await manager.revokeAllFor('john@example.com');
+    clock.advance(29 * 86_400_000);
+    expect(store.size).to.equal(1);
+    expect(await manager.getCurrentUser(refresh, { refresh: true }).catch((e: { code: string }) => e.code)).to.equal(
+      'token_revoked',
+    );
+    clock.advance(86_400_000);
+    expect(store.size).to.equal(0);
+    await me('x').expect(401);
+  });
+
+  it('stays bounded under many logouts', async () => {
+    const { manager, clock, store, token } = setup();
+    for (let i = 0; i < 2000; i += 1) await manager.revoke(token());
+    expect(store.size).to.equal(2000);
+    clock.advance(15 * 60_000);
+    await manager.revoke(token());
+    expect(store.size).to.equal(1);
+  });
+
+  describe('when the store fails', () => {
+    const hanging: RevocationStore = {
+      add: () => new Promise(() => {}),
+      has: () => new Promise(() => {}),
+      setCutoff: () => new Promise(() => {}),
+      cutoff: () => new Promise(() => {}),
+    };
+    const broken: RevocationStore = {
+      add: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      has: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      setCutoff: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      cutoff: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+    };
+
+    it('answers 503 within the timeout when the store hangs, accepting nothing', async () => {
+      const logged: unknown[] = [];
+      const { me, token } = setup({
+        store: hanging,
+        storeTimeout: 50,
+        logger: { error: (m: string) => void logged.push(m), warn: () => {} },
+      });
+      const started = Date.now();
+      const response = await me(token()).expect(503);
+      expect(Date.now() - started).to.be.below(1000);
+      expect(response.body).to.deep.equal({
+        name: 'LoginStoreUnavailableError',
+        message: 'Login service unavailable',
+        code: 'store_unavailable',
+      });
+      await me(token()).expect(503);
+      expect(logged).to.have.length(1);
+    });
+
+    it('fails closed on store errors, logs the outage once, and recovers', async () => {
+      let failing = true;
+      const memory = new MemoryRevocationStore();
+      const flaky: RevocationStore = {
+        add: (...args) => (failing ? broken.add(...args) : memory.add(...args)),
+        has: (...args) => (failing ? broken.has(...args) : memory.has(...args)),
+        setCutoff: (...args) => (failing ? broken.setCutoff(...args) : memory.setCutoff(...args)),
+        cutoff: (...args) => (failing ? broken.cutoff(...args) : memory.cutoff(...args)),
+      };
+      const errors: unknown[] = [];
+      const warnings: unknown[] = [];
+      const { manager, me, token } = setup({
+        store: flaky,
+        logger: { error: (...args: unknown[]) => void errors.push(args), warn: (m: string) => void warnings.push(m) },
+      });
+      for (let i = 0; i < 5; i += 1) await me(token()).expect(503);
+      expect(errors).to.have.length(1);
+      const revokeError = await manager.revoke(token()).catch((e: unknown) => e);
+      expect(revokeError).to.be.instanceOf(LoginStoreUnavailableError);
+      failing = false;
+      await me(token()).expect(200);
+      expect(warnings).to.deep.equal(['routing-controllers-login: revocation store available again']);
+      expect(errors).to.have.length(1);
+    });
+  });
+});

@@ -1,0 +1,23 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { TokenPayload } from './token/claims';
+
+/** The header a cookie-authenticated write must carry, and the readable cookie holding its value. */
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_COOKIE = 'csrf-token';
+
+/** Methods that must not change anything (RFC 9110 §9.2.1); every other one needs the header. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/**
+ * Double-submit check for a token that came from a cookie: a write must echo the
+ * token's `csrf` claim in `X-CSRF-Token`, which a cross-site form cannot set.
+ */
+export function csrfPasses(request: IncomingMessage, payload: TokenPayload): boolean {
+  if (SAFE_METHODS.has(request.method ?? 'GET')) return true;
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || typeof payload.csrf !== 'string') return false;
+  const expected = Buffer.from(payload.csrf);
+  const actual = Buffer.from(sent);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

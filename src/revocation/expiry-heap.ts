@@ -1,0 +1,52 @@
+/** A key and the time it expires. */
+export interface Expiry {
+  key: string;
+  expiresAt: number;
+}
+
+const earlier = (a: Expiry | undefined, b: Expiry | undefined): boolean =>
+  a !== undefined && b !== undefined && a.expiresAt < b.expiresAt;
+
+/** A binary min-heap of expiries: O(log n) to add, and the next one to expire always on top. */
+export class ExpiryHeap {
+  private readonly items: Expiry[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(item: Expiry): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(item, items[parent])) break;
+      items[i] = items[parent] as Expiry;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  /** Removes and yields every item that has expired by `now`, earliest first. */
+  *popExpired(now: number): Generator<Expiry> {
+    while (this.items.length && (this.items[0] as Expiry).expiresAt <= now) yield this.pop();
+  }
+
+  private pop(): Expiry {
+    const items = this.items;
+    const top = items[0] as Expiry;
+    const last = items.pop() as Expiry;
+    if (items.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const child = earlier(items[left + 1], items[left]) ? left + 1 : left;
+      if (!earlier(items[child], last)) break;
+      items[i] = items[child] as Expiry;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Clock } from '../options';
+import { ExpiryHeap } from './expiry-heap';
+import type { RevocationStore } from './store';
+
+/**
+ * Revocations in this process's memory: right for one server (behind a load balancer,
+ * use `RedisRevocationStore`). Entries leave at the first operation after they expire,
+ * earliest first, so memory holds only revocations of tokens still alive.
+ */
+export class MemoryRevocationStore implements RevocationStore {
+  private readonly entries = new Map<string, { value: number; expiresAt: number }>();
+  private readonly expiries = new ExpiryHeap();
+  private readonly clock: Clock;
+
+  /** `clock`: milliseconds since the epoch; give the manager's when you freeze time in tests. */
+  constructor(options: { clock?: Clock } = {}) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** How many entries (revoked tokens and per-user cut-offs) are held. */
+  get size(): number {
+    this.purge();
+    return this.entries.size;
+  }
+
+  async add(jti: string, expiresAt: number): Promise<void> {
+    this.put(`jti:${jti}`, 1, expiresAt);
+  }
+
+  async has(jti: string): Promise<boolean> {
+    this.purge();
+    return this.entries.has(`jti:${jti}`);
+  }
+
+  async setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
+    this.put(`sub:${sub}`, cutoff, expiresAt);
+  }
+
+  async cutoff(sub: string): Promise<number | undefined> {
+    this.purge();
+    return this.entries.get(`sub:${sub}`)?.value;
+  }
+
+  private put(key: string, value: number, expiresAt: number): void {
+    this.purge();
+    if (expiresAt <= this.clock()) return;
+    this.entries.set(key, { value, expiresAt });
+    this.expiries.push({ key, expiresAt });
+  }
+
+  private purge(): void {
+    for (const { key, expiresAt } of this.expiries.popExpired(this.clock())) {
+      // A key set again since has a later expiry of its own; only its last one removes it.
+      if (this.entries.get(key)?.expiresAt === expiresAt) this.entries.delete(key);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { RevocationStore } from './store';
+
+/**
+ * The few ioredis commands the store uses. Any ioredis `Redis` or `Cluster` instance
+ * fits, so the library itself never imports ioredis.
+ */
+export interface RedisCommands {
+  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
+  exists(key: string): Promise<number>;
+  get(key: string): Promise<string | null>;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  listenerCount?(event: 'error'): number;
+}
+
+/** Options of `RedisRevocationStore`. */
+export interface RedisRevocationStoreOptions {
+  /** Prepended to every key. Default `'rcl:'`. */
+  prefix?: string;
+  /** Milliseconds since the epoch, for the TTLs; give the manager's if you freeze time. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/**
+ * Revocations in Redis, shared by every app instance that uses the same server: a
+ * logout on one is refused by all. Each key's TTL is the token's remaining lifetime,
+ * so Redis forgets revocations once they no longer matter.
+ */
+export class RedisRevocationStore implements RevocationStore {
+  private readonly prefix: string;
+  private readonly clock: () => number;
+
+  /** `client`: an ioredis instance, e.g. `new Redis(process.env.REDIS_URL)`. */
+  constructor(
+    private readonly client: RedisCommands,
+    options: RedisRevocationStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'rcl:';
+    this.clock = options.clock ?? Date.now;
+    // Without an 'error' listener ioredis prints every failed reconnect; the manager
+    // already reports an outage once, so an unattended client gets a quiet one.
+    if (client.on && client.listenerCount?.('error') === 0) client.on('error', () => {});
+  }
+
+  async add(jti: string, expiresAt: number): Promise<void> {
+    await this.setUntil(`jti:${jti}`, '1', expiresAt);
+  }
+
+  async has(jti: string): Promise<boolean> {
+    return (await this.client.exists(`${this.prefix}jti:${jti}`)) > 0;
+  }
+
+  async setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
+    await this.setUntil(`sub:${sub}`, String(cutoff), expiresAt);
+  }
+
+  async cutoff(sub: string): Promise<number | undefined> {
+    const value = await this.client.get(`${this.prefix}sub:${sub}`);
+    return value === null ? undefined : Number(value);
+  }
+
+  private async setUntil(key: string, value: string, expiresAt: number): Promise<void> {
+    const ttl = Math.ceil(expiresAt - this.clock());
+    if (ttl > 0) await this.client.set(`${this.prefix}${key}`, value, 'PX', ttl);
+  }
+}

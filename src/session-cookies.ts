@@ -1,0 +1,63 @@
+import type { ServerResponse } from 'node:http';
+import { CSRF_COOKIE } from './csrf';
+import { type CookieOptions, serializeCookie, writeCookie } from './set-cookie';
+import type { TokenPayload } from './token/claims';
+
+/** `setCookie` options: cookie attributes, plus `persistent` for "remember me". */
+export interface SessionCookieOptions extends CookieOptions {
+  /**
+   * Give the cookie a `Max-Age` equal to the token's remaining lifetime, so it outlives
+   * the browser session (remember me). Default `false`: a session cookie.
+   */
+  persistent?: boolean;
+}
+
+export interface SessionCookieConfig {
+  cookieName: string;
+  /** Also write the readable `csrf-token` cookie. */
+  csrf: boolean;
+  defaults: SessionCookieOptions;
+}
+
+/**
+ * Writes the HttpOnly token cookie and, with CSRF protection on, the readable
+ * `csrf-token` cookie beside it (same attributes), for the page's script to echo.
+ */
+export function writeSessionCookies(
+  response: ServerResponse,
+  token: string,
+  payload: TokenPayload,
+  now: number,
+  config: SessionCookieConfig,
+  options: SessionCookieOptions = {},
+): void {
+  const { persistent, ...attributes } = { ...config.defaults, ...options };
+  if (persistent && options.maxAge !== undefined) {
+    throw new TypeError(
+      'setCookie: `persistent` takes Max-Age from the token; pass `persistent` or `maxAge`, not both.',
+    );
+  }
+  const cookie = persistent ? { ...attributes, maxAge: Math.max(0, payload.exp - now) } : attributes;
+  writeCookie(response, { name: config.cookieName, value: token, httpOnly: true }, cookie);
+  if (config.csrf && payload.csrf)
+    writeCookie(response, { name: CSRF_COOKIE, value: payload.csrf, httpOnly: false }, cookie);
+}
+
+/** Expires both cookies (logout), with the path and domain they were set with. */
+export function clearSessionCookies(
+  response: ServerResponse,
+  config: SessionCookieConfig,
+  options: CookieOptions = {},
+): void {
+  const { persistent: _persistent, ...attributes } = { ...config.defaults, ...options };
+  const expired = { ...attributes, maxAge: 0 };
+  writeCookie(response, { name: config.cookieName, value: '', httpOnly: true }, expired);
+  if (config.csrf) writeCookie(response, { name: CSRF_COOKIE, value: '', httpOnly: false }, expired);
+}
+
+/** Throws the TypeError `setCookie` would, so bad `cookieOptions` fail at construction. */
+export function checkCookieOptions(options: SessionCookieOptions): void {
+  const { persistent, ...attributes } = options;
+  if (persistent !== undefined && typeof persistent !== 'boolean') throw new TypeError('`persistent` is a boolean.');
+  serializeCookie({ name: 'check', value: '', httpOnly: true }, attributes, false);
+}
