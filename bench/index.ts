@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     await manager.authorizationChecker(a, []);
     await manager.currentUserChecker(a);
   });
+  globalThis.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   for (let i = 0; i < 50_000; i += 1) await manager.authorizationChecker(action(), []);
   globalThis.gc?.();

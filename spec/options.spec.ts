@@ -12,7 +12,6 @@ describe('options: resolveOptions', () => {
   it('applies the defaults', () => {
     const resolved = resolveOptions(base);
     expect(resolved).to.include({
-      algorithm: 'HS256',
       useHeader: true,
       useCookie: false,
       cookieName: 'access-token',
@@ -24,6 +23,47 @@ describe('options: resolveOptions', () => {
     });
     expect(resolved.scopes).to.deep.equal({});
     expect(resolved.clock).to.equal(Date.now);
+    expect(resolved.keys.signer?.algorithm).to.equal('HS256');
+  });
+
+  it('applies the hardening defaults', () => {
+    expect(resolveOptions(base)).to.deep.include({
+      issuer: undefined,
+      audience: undefined,
+      clockTolerance: 0,
+      maxAge: undefined,
+      requiredClaims: [],
+      maxTokenLength: 8192,
+      exposeErrorDescriptions: false,
+      onAuthFailure: undefined,
+    });
+  });
+
+  it('refuses bad hardening options', () => {
+    refused({ clockTolerance: 301 }, /clockTolerance.*0 to 300/);
+    refused({ clockTolerance: -1 }, /clockTolerance/);
+    refused({ issuer: '' }, /issuer/);
+    refused({ audience: [] }, /audience/);
+    refused({ audience: ['ok', 3] }, /audience/);
+    refused({ maxAge: 'a while' }, /maxAge/);
+    refused({ requiredClaims: ['two words'] }, /requiredClaims/);
+    refused({ maxTokenLength: 10 }, /maxTokenLength/);
+    refused({ exposeErrorDescriptions: 1 }, /exposeErrorDescriptions/);
+    refused({ onAuthFailure: 'log' }, /onAuthFailure/);
+  });
+
+  it('takes `keys` instead of `secret` and `algorithm`, not with them', () => {
+    const keys = [{ kid: 'a', algorithm: 'HS256' as const, secret: HS256_SECRET }];
+    expect(resolveOptions({ tokenUrl: '/t', keys }).keys.signer?.kid).to.equal('a');
+    refused({ keys }, /`secret` \(with `algorithm`\) or `keys`/);
+    expect(() => resolveOptions({ tokenUrl: '/t', keys, algorithm: 'HS256' })).to.throw(
+      LoginConfigurationError,
+      /not both/,
+    );
+    expect(() => resolveOptions({ tokenUrl: '/t' } as LoginOptions)).to.throw(
+      LoginConfigurationError,
+      /`secret` is required/,
+    );
   });
 
   it('prefixes every message with the package name', () => {

@@ -52,12 +52,12 @@ describe('the published package', () => {
     expect(types).not.to.match(/\bauth\b\s*:/);
   });
 
-  it('packs dist and the README, not the sources or specs', () => {
+  it('packs dist, the README and SECURITY.md, not the sources or specs', () => {
     const [packed] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
     ) as Array<{ files: Array<{ path: string }> }>;
     const files = (packed?.files ?? []).map((file) => file.path);
-    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'README.md', 'package.json']);
+    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'README.md', 'SECURITY.md', 'package.json']);
     expect(files.filter((file) => /^(src|spec|demo|bench|build)\//.test(file) || file.endsWith('.map'))).to.deep.equal(
       [],
     );

@@ -3,7 +3,6 @@ import type { Action } from 'routing-controllers';
 import type { Authenticator } from './authenticator';
 import { routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
-import { challenge } from './failures';
 import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {
@@ -30,10 +29,13 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
     const login = await auth.loginFor(request, response, type);
     if (!login.ok) {
       if (!requirement.loginRequired) return true;
-      throw auth.failure(login.code, response);
+      throw auth.failures.login(login, response, request);
     }
-    if (requirement.fresh && login.payload.fresh !== true) throw auth.failure('fresh_login_required', response);
-    if (!grantsScopes(login.payload, requirement.scopes)) throw auth.outOfScope(requirement.scopes, response);
+    if (requirement.fresh && login.payload.fresh !== true) {
+      throw auth.failures.login({ code: 'fresh_login_required' }, response, request);
+    }
+    if (!grantsScopes(login.payload, requirement.scopes))
+      throw auth.failures.scope(requirement.scopes, response, request);
     return true;
   };
 }
@@ -47,7 +49,7 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
 export function currentUserCheckerFor<TUser>(auth: Authenticator<TUser>) {
   return async ({ request, response }: Action): Promise<TUser | undefined> => {
     const login = await auth.loginFor(request, response, routeTokenType(request));
-    if (!login.ok) challenge(response, login.code);
+    if (!login.ok) auth.failures.challenge(response, login);
     return login.user;
   };
 }
@@ -61,6 +63,6 @@ export async function injectUser({ request, response }: Action, required: boolea
     );
   }
   const login = await guard.auth.loginFor(request, response, guard.type);
-  if (!login.ok && required) throw guard.auth.failure(login.code, response);
+  if (!login.ok && required) throw guard.auth.failures.login(login, response, request);
   return login.user;
 }

@@ -31,10 +31,40 @@ const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'store_unavailable',
 ]);
 
+/** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
+const DESCRIPTIONS: Record<LoginErrorCode, string> = {
+  token_missing: 'No token was sent',
+  token_malformed: 'The token is malformed',
+  token_too_long: 'The token is too long',
+  signature_invalid: 'The token signature is invalid',
+  algorithm_not_allowed: 'The token algorithm is not allowed',
+  token_expired: 'The token expired',
+  token_not_yet_valid: 'The token is not valid yet',
+  claim_invalid: 'A token claim is missing or invalid',
+  issuer_invalid: 'The token issuer is not accepted',
+  audience_invalid: 'The token audience is not accepted',
+  user_not_found: 'The user of the token does not exist',
+  insufficient_scope: 'The token lacks a required scope',
+  token_type_invalid: 'This type of token is not accepted here',
+  token_revoked: 'The token was revoked',
+  fresh_login_required: 'A fresh login is required',
+  csrf_failed: 'The CSRF token is missing or invalid',
+  store_unavailable: 'The login service is unavailable',
+};
+
+/** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */
+export function describeFailure(code: LoginErrorCode, claim?: string): string {
+  return code === 'claim_invalid' && claim ? `The token claim ${claim} is missing or invalid` : DESCRIPTIONS[code];
+}
+
 /** Base class of every error the library throws at request time. */
 export class LoginError extends HttpError {
   /** Machine-readable reason; see {@link LoginErrorCode}. */
   code: LoginErrorCode;
+  /** With `claim_invalid`: which claim. */
+  claim?: string;
+  /** @internal set by the manager when `exposeErrorDescriptions` is on */
+  declare exposed?: boolean;
 
   constructor(httpCode: number, message: string, code: LoginErrorCode) {
     super(httpCode, message);
@@ -44,10 +74,11 @@ export class LoginError extends HttpError {
     this.code = code;
   }
 
-  /** The response body routing-controllers sends: never the token, never private reasons. */
-  toJSON(): { name: string; message: string; code?: LoginErrorCode } {
+  /** The response body routing-controllers sends: never the token; reasons only if public or exposed. */
+  toJSON(): { name: string; message: string; code?: LoginErrorCode; claim?: string } {
     const body = { name: this.name, message: this.message };
-    return PUBLIC_CODES.has(this.code) ? { ...body, code: this.code } : body;
+    if (!this.exposed) return PUBLIC_CODES.has(this.code) ? { ...body, code: this.code } : body;
+    return this.claim === undefined ? { ...body, code: this.code } : { ...body, code: this.code, claim: this.claim };
   }
 }
 
@@ -94,11 +125,14 @@ export class LoginConfigurationError extends Error {
 export interface BearerChallenge {
   error?: 'invalid_token' | 'insufficient_scope';
   scopes?: readonly string[];
+  /** `error_description`: our own sentences only (see `describeFailure`). */
+  description?: string;
 }
 
-/** Formats `WWW-Authenticate: Bearer ...`; scopes are pre-validated, so no quoting is needed. */
-export function bearerChallenge({ error, scopes }: BearerChallenge = {}): string {
+/** Formats `WWW-Authenticate: Bearer ...`; scopes and descriptions are pre-validated, so no quoting is needed. */
+export function bearerChallenge({ error, scopes, description }: BearerChallenge = {}): string {
   if (!error) return 'Bearer';
+  const described = description ? `, error_description="${description}"` : '';
   const scope = scopes?.length ? `, scope="${scopes.join(' ')}"` : '';
-  return `Bearer error="${error}"${scope}`;
+  return `Bearer error="${error}"${described}${scope}`;
 }

@@ -22,7 +22,7 @@ export {
 export type { TokenSource } from './extraction';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
-export type { Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';
+export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';
 export { PasswordForm } from './password-form';
 export type { LoginLogger } from './revocation/guarded-store';
 export { MemoryRevocationStore } from './revocation/memory-store';
@@ -37,4 +37,5 @@ export type { CookieOptions } from './set-cookie';
 export type { TokenPayload, TokenType } from './token/claims';
 export type { Duration } from './token/duration';
 export type { AccessTokenRequest, RefreshTokenRequest, TokenData } from './token/issue';
-export { ALGORITHMS, type Algorithm, type EncryptedPrivateKey, type Secret } from './token/keys';
+export type { JsonWebKeySet, KeyConfig } from './token/key-ring';
+export { ALGORITHMS, type Algorithm, type EncryptedPrivateKey, type PublicKeyInput, type Secret } from './token/keys';

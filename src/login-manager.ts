@@ -8,7 +8,7 @@ import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } f
 import type { CookieOptions } from './set-cookie';
 import { grantsScopes, isPlainObject, type TokenPayload } from './token/claims';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest, renewedClaims } from './token/issue';
-import { signToken } from './token/sign';
+import type { JsonWebKeySet } from './token/key-ring';
 
 /** An express (or plain Node) middleware. */
 export type LoginMiddleware = (
@@ -45,14 +45,14 @@ export class LoginManager<TUser = unknown> {
   /** A signed access token for `data.sub`, expiring after `expiresIn` (default `defaultExpiry`). */
   createAccessToken(request: AccessTokenRequest): string {
     const policy = this.auth.issuePolicy(this.auth.options.defaultExpiry);
-    return signToken(newClaims('createAccessToken', request, 'access', policy), this.auth.key);
+    return this.auth.sign(newClaims('createAccessToken', request, 'access', policy), 'createAccessToken');
   }
 
   /** A refresh token: accepted only by `@LoggedIn({ refresh: true })` routes and `refreshAccessToken`. */
   createRefreshToken(request: RefreshTokenRequest): string {
     const { fresh: _ignored, ...refresh } = request as AccessTokenRequest;
     const policy = this.auth.issuePolicy(this.auth.options.refreshExpiry);
-    return signToken(newClaims('createRefreshToken', refresh, 'refresh', policy), this.auth.key);
+    return this.auth.sign(newClaims('createRefreshToken', refresh, 'refresh', policy), 'createRefreshToken');
   }
 
   /**
@@ -64,19 +64,18 @@ export class LoginManager<TUser = unknown> {
       typeof refreshToken === 'string'
         ? await this.auth.login(refreshToken, 'refresh')
         : await this.auth.loginFor(refreshToken, undefined, 'refresh');
-    if (!login.ok) throw this.auth.failure(login.code);
+    const request = typeof refreshToken === 'string' ? undefined : refreshToken;
+    if (!login.ok) throw this.auth.failures.login(login, undefined, request);
     const { defaultExpiry } = this.auth.options;
-    return signToken(
-      renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false),
-      this.auth.key,
-    );
+    const claims = renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false);
+    return this.auth.sign(claims, 'refreshAccessToken');
   }
 
   /** Verifies `token`, checks it was not revoked, loads its user; any failure rejects with the not-authenticated error. */
   async getCurrentUser(token: string, options: { refresh?: boolean } = {}): Promise<TUser> {
-    if (typeof token !== 'string' || token === '') throw this.auth.failure('token_missing');
+    if (typeof token !== 'string' || token === '') throw this.auth.failures.login({ code: 'token_missing' });
     const login = await this.auth.login(token, options.refresh ? 'refresh' : 'access');
-    if (!login.ok) throw this.auth.failure(login.code);
+    if (!login.ok) throw this.auth.failures.login(login);
     return login.user;
   }
 
@@ -116,6 +115,15 @@ export class LoginManager<TUser = unknown> {
     if (this.auth.options.useCookie) this.clearCookie(response);
   }
 
+  /**
+   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`: services
+   * build a verify-only manager from it with `new LoginManager({ keys: jwks, tokenUrl })`.
+   * HMAC secrets are never included, so an HS* manager publishes `{ keys: [] }`.
+   */
+  jwks(): JsonWebKeySet {
+    return this.auth.options.keys.jwks();
+  }
+
   /** Sets the loader; returns `loader` unchanged, so it can wrap a function definition. */
   userLoader<F extends UserLoaderFunction<TUser>>(loader: F): F {
     if (typeof loader !== 'function') throw new TypeError('userLoader() takes a function (sub, payload) => user.');
@@ -152,9 +160,9 @@ export class LoginManager<TUser = unknown> {
   }
 
   private verified(token: string): TokenPayload {
-    if (typeof token !== 'string' || token === '') throw this.auth.failure('token_missing');
+    if (typeof token !== 'string' || token === '') throw this.auth.failures.login({ code: 'token_missing' });
     const checked = this.auth.verify(token, 'access');
-    if (!checked.ok) throw this.auth.failure(checked.code);
+    if (!checked.ok) throw this.auth.failures.login(checked);
     return checked.value;
   }
 
@@ -163,6 +171,6 @@ export class LoginManager<TUser = unknown> {
     const checked = this.auth.verify(token, undefined);
     if (checked.ok) return checked.value;
     if (checked.code === 'token_expired') return undefined;
-    throw this.auth.failure(checked.code);
+    throw this.auth.failures.login(checked);
   }
 }

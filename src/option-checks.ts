@@ -8,6 +8,7 @@ import type { RevocationStore } from './revocation/store';
 import { checkCookieOptions, type SessionCookieOptions } from './session-cookies';
 import { isScopeToken } from './token/claims';
 import { DURATION_HINT, durationSeconds } from './token/duration';
+import { type JsonWebKeySet, type KeyConfig, type KeyRing, keyRingOf, singleKeyRing } from './token/key-ring';
 import { ALGORITHMS, type Algorithm, isAlgorithm, type Secret } from './token/keys';
 
 /** One check per option: each returns the value to use or throws a LoginConfigurationError with the fix. */
@@ -16,33 +17,76 @@ export const fail = (message: string): never => {
   throw new LoginConfigurationError(message);
 };
 
-/** The options without which nothing works: key, token URL, algorithm, where tokens come from. */
-export function essentials(options: {
-  secret?: unknown;
-  tokenUrl?: unknown;
-  algorithm?: unknown;
-  useHeader?: unknown;
-  useCookie?: unknown;
-}): { secret: Secret; tokenUrl: string; algorithm: Algorithm; useHeader: boolean; useCookie: boolean } {
-  const { secret, tokenUrl, algorithm = 'HS256', useHeader = true, useCookie = false } = options;
-  if (secret === undefined || secret === null || secret === '') {
-    fail('`secret` is required (is the environment variable you read it from set?).');
-  }
+/** Where tokens come from, and where clients get them. */
+export function essentials(options: { tokenUrl?: unknown; useHeader?: unknown; useCookie?: unknown }): {
+  tokenUrl: string;
+  useHeader: boolean;
+  useCookie: boolean;
+} {
+  const { tokenUrl, useHeader = true, useCookie = false } = options;
   if (typeof tokenUrl !== 'string' || tokenUrl === '') fail("`tokenUrl` is required, e.g. '/auth/token'.");
-  if (!isAlgorithm(algorithm)) {
-    fail(`\`algorithm\` ${JSON.stringify(algorithm)} is not allowed; use one of ${ALGORITHMS.join(', ')}.`);
-  }
   if (typeof useHeader !== 'boolean' || typeof useCookie !== 'boolean')
     fail('`useHeader` and `useCookie` are booleans.');
   if (!useHeader && !useCookie) fail('`useHeader` and `useCookie` are both false: set one of them to true.');
-  return {
-    secret: secret as Secret,
-    tokenUrl: tokenUrl as string,
-    algorithm: algorithm as Algorithm,
-    useHeader: useHeader as boolean,
-    useCookie: useCookie as boolean,
-  };
+  return { tokenUrl: tokenUrl as string, useHeader: useHeader as boolean, useCookie: useCookie as boolean };
 }
+
+/** The key ring: from `secret` + `algorithm`, or from `keys` (a list, or a JWK Set for a verify-only manager). */
+export function keys(options: { secret?: unknown; algorithm?: unknown; keys?: unknown }): KeyRing {
+  const { secret, algorithm, keys: list } = options;
+  if (list !== undefined) {
+    if (secret !== undefined || algorithm !== undefined) {
+      fail('give `secret` (with `algorithm`) or `keys` (each with its own algorithm), not both.');
+    }
+    return keyRingOf(list as KeyConfig[] | JsonWebKeySet);
+  }
+  if (secret === undefined || secret === null || secret === '') {
+    fail('`secret` is required (is the environment variable you read it from set?), or give `keys`.');
+  }
+  if (algorithm !== undefined && !isAlgorithm(algorithm)) {
+    fail(`\`algorithm\` ${JSON.stringify(algorithm)} is not allowed; use one of ${ALGORITHMS.join(', ')}.`);
+  }
+  return singleKeyRing(secret as Secret, (algorithm ?? 'HS256') as Algorithm);
+}
+
+export function issuer(value: unknown): string | undefined {
+  if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+  return fail('`issuer` is a non-empty string, e.g. https://auth.example.com.');
+}
+
+/** The audiences tokens may name (the first one is written into new tokens), or `undefined`. */
+export function audience(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (Array.isArray(list) && list.length > 0 && list.every((entry) => typeof entry === 'string' && entry !== '')) {
+    return [...list];
+  }
+  return fail('`audience` is a non-empty string or a non-empty array of them.');
+}
+
+export function clockTolerance(value: unknown = 0): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 300) return value;
+  return fail('`clockTolerance` is a number of seconds from 0 to 300: more would keep expired tokens alive.');
+}
+
+const CLAIM_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+export function requiredClaims(value: unknown = []): string[] {
+  if (Array.isArray(value) && value.every((name) => typeof name === 'string' && CLAIM_NAME.test(name)))
+    return [...value];
+  return fail('`requiredClaims` is an array of claim names (letters, digits, _ . : -).');
+}
+
+export function maxTokenLength(value: unknown = 8192): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 256 && value <= 1_048_576) return value;
+  return fail('`maxTokenLength` is a whole number of bytes from 256 to 1048576.');
+}
+
+export function callback<T>(name: string, value: unknown): T | undefined {
+  if (value === undefined || typeof value === 'function') return value as T | undefined;
+  return fail(`\`${name}\` is a function.`);
+}
+
 export function cookieName(name: unknown = 'access-token'): string {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
     fail(`\`cookieName\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`);

@@ -1,9 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import type { UserLoaderOption } from './decorators/user-loader';
+import type { LoginErrorCode } from './errors';
 import * as check from './option-checks';
 import type { LoginLogger } from './revocation/guarded-store';
 import type { RevocationStore } from './revocation/store';
 import type { SessionCookieOptions } from './session-cookies';
 import type { Duration } from './token/duration';
+import type { JsonWebKeySet, KeyConfig, KeyRing } from './token/key-ring';
 import type { Algorithm, Secret } from './token/keys';
 
 /** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
@@ -19,9 +22,16 @@ export interface LoginOptions<TUser = unknown> {
   /**
    * The signing key. HS*: a string or Buffer at least as long as the hash (32 bytes
    * for HS256). RS*, PS*, ES*: a PEM private key, a private `KeyObject`, or
-   * `{ privateKey, passphrase }`; the public key is derived from it.
+   * `{ privateKey, passphrase }`; the public key is derived from it. Required unless `keys` is given.
    */
-  secret: Secret;
+  secret?: Secret;
+  /**
+   * Instead of `secret`: several keys, for rotation and verify-only services. The first
+   * key with private material signs (its `kid` goes in the header); every key verifies
+   * the tokens whose `kid` names it. A JWK Set (`{ keys: [...] }`, as `jwks()` returns)
+   * makes a verify-only manager.
+   */
+  keys?: KeyConfig[] | JsonWebKeySet;
   /** Where clients get a token (for documentation and OpenAPI). */
   tokenUrl: string;
   /** The JWS algorithm; verification accepts this one only. Default `'HS256'`. */
@@ -61,13 +71,31 @@ export interface LoginOptions<TUser = unknown> {
   cookieOptions?: SessionCookieOptions;
   /** Where a revocation store outage is reported (once, not per request). Default `console`. */
   logger?: LoginLogger;
+  /** Written as `iss` into new tokens; then required on verification. */
+  issuer?: string;
+  /** Written as `aud` into new tokens (the first, if several); then a token must name one of them. */
+  audience?: string | string[];
+  /** Seconds of clock skew allowed on exp, nbf, iat and maxAge. Default 0; at most 300. */
+  clockTolerance?: number;
+  /** Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`. */
+  maxAge?: Duration;
+  /** Claims every token must have. */
+  requiredClaims?: string[];
+  /** Longer tokens are refused before any decoding or crypto. Default 8192 bytes. */
+  maxTokenLength?: number;
+  /** Put the reason in `WWW-Authenticate` (`error_description`) and in the body (`code`). Default `false`. */
+  exposeErrorDescriptions?: boolean;
+  /** Called with the reason whenever the library refuses a request or a token (for logs and metrics). */
+  onAuthFailure?: AuthFailureHook;
 }
+
+/** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
+export type AuthFailureHook = (code: LoginErrorCode, request: IncomingMessage | undefined) => void;
 
 /** Options after defaults and validation; what the manager runs on. */
 export interface ResolvedOptions<TUser> {
-  secret: Secret;
+  keys: KeyRing;
   tokenUrl: string;
-  algorithm: Algorithm;
   useHeader: boolean;
   useCookie: boolean;
   cookieName: string;
@@ -84,6 +112,14 @@ export interface ResolvedOptions<TUser> {
   refreshCookieWithin: number | undefined;
   cookieOptions: SessionCookieOptions;
   logger: LoginLogger;
+  issuer: string | undefined;
+  audience: string[] | undefined;
+  clockTolerance: number;
+  maxAge: number | undefined;
+  requiredClaims: string[];
+  maxTokenLength: number;
+  exposeErrorDescriptions: boolean;
+  onAuthFailure: AuthFailureHook | undefined;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -106,6 +142,15 @@ const KNOWN_OPTIONS = new Set<string>([
   'refreshCookieWithin',
   'cookieOptions',
   'logger',
+  'keys',
+  'issuer',
+  'audience',
+  'clockTolerance',
+  'maxAge',
+  'requiredClaims',
+  'maxTokenLength',
+  'exposeErrorDescriptions',
+  'onAuthFailure',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -118,6 +163,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const clock = check.clock(options.clock);
   return {
     ...check.essentials(options),
+    keys: check.keys(options),
     cookieName: check.cookieName(options.cookieName),
     defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
     notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
@@ -132,5 +178,13 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
     cookieOptions: check.cookieOptions(options.cookieOptions),
     logger: check.logger(options.logger),
+    issuer: check.issuer(options.issuer),
+    audience: check.audience(options.audience),
+    clockTolerance: check.clockTolerance(options.clockTolerance),
+    maxAge: check.duration('maxAge', options.maxAge),
+    requiredClaims: check.requiredClaims(options.requiredClaims),
+    maxTokenLength: check.maxTokenLength(options.maxTokenLength),
+    exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
+    onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
   };
 }

@@ -28,9 +28,16 @@ export interface TokenPayload {
 export type TokenType = 'access' | 'refresh';
 
 /** The outcome of checking a token; failures say why, for `LoginError.code`. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; code: LoginErrorCode; claim?: string };
+export type Checked<T> = { ok: true; value: T } | Rejection;
 
-export const rejected = (code: LoginErrorCode, claim?: string): Checked<never> =>
+/** Why a token was refused; `claim` names the claim behind a `claim_invalid`. */
+export interface Rejection {
+  ok: false;
+  code: LoginErrorCode;
+  claim?: string;
+}
+
+export const rejected = (code: LoginErrorCode, claim?: string): Rejection =>
   claim === undefined ? { ok: false, code } : { ok: false, code, claim };
 
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
@@ -48,15 +55,62 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Claim checks, times in seconds; jsonwebtoken skips a missing `exp` and any `sub`, so they are ours. */
-export function checkClaims(payload: unknown, now: number, leeway: number): Checked<TokenPayload> {
+/** What a manager demands of claims, beyond their shape; times in seconds. */
+export interface ClaimPolicy {
+  /** Clock skew allowed on exp, nbf, iat and maxAge. */
+  leeway: number;
+  /** The longest lifetime a token may have: no token may outlive a `revokeAllFor` cut-off. */
+  maxLifetime: number;
+  issuer?: string;
+  audience?: readonly string[];
+  /** Refuse tokens whose `iat` is older than this. */
+  maxAge?: number;
+  requiredClaims: readonly string[];
+}
+
+/** Every claim check, `now` in (fractional) seconds. jsonwebtoken skips a missing exp and all of these, so they are ours. */
+export function checkClaims(payload: unknown, now: number, policy: ClaimPolicy): Checked<TokenPayload> {
   if (!isPlainObject(payload)) return rejected('token_malformed');
-  const { exp, nbf, iat, sub, scopes, jti, type, fresh, csrf } = payload;
+  const missing = policy.requiredClaims.find((claim) => !Object.hasOwn(payload, claim));
+  if (missing !== undefined) return rejected('claim_invalid', missing);
+  return (
+    timeFailure(payload, now, policy) ??
+    partyFailure(payload, policy) ??
+    shapeFailure(payload) ?? { ok: true, value: payload as TokenPayload }
+  );
+}
+
+function timeFailure(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): Rejection | undefined {
+  const { exp, nbf, iat } = payload;
+  const { leeway, maxLifetime, maxAge } = policy;
   if (!isFiniteNumber(exp)) return rejected('claim_invalid', 'exp');
   if (nbf !== undefined && !isFiniteNumber(nbf)) return rejected('claim_invalid', 'nbf');
   if (iat !== undefined && !isFiniteNumber(iat)) return rejected('claim_invalid', 'iat');
+  if (maxAge !== undefined && iat === undefined) return rejected('claim_invalid', 'iat');
   if (now >= exp + leeway) return rejected('token_expired');
-  if (nbf !== undefined && nbf > now + leeway) return rejected('token_not_yet_valid');
+  if (exp - now > maxLifetime + leeway || (iat !== undefined && exp - iat > maxLifetime + leeway)) {
+    return rejected('claim_invalid', 'exp');
+  }
+  if ((nbf !== undefined && nbf > now + leeway) || (iat !== undefined && iat > now + leeway)) {
+    return rejected('token_not_yet_valid');
+  }
+  if (maxAge !== undefined && now - (iat as number) > maxAge + leeway) return rejected('token_expired');
+  return undefined;
+}
+
+function partyFailure(payload: Record<string, unknown>, policy: ClaimPolicy): Rejection | undefined {
+  if (policy.issuer !== undefined && payload.iss !== policy.issuer) return rejected('issuer_invalid');
+  const { audience } = policy;
+  if (audience === undefined) return undefined;
+  const { aud } = payload;
+  const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  return named.some((entry) => typeof entry === 'string' && audience.includes(entry))
+    ? undefined
+    : rejected('audience_invalid');
+}
+
+function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
+  const { sub, scopes, jti, type, fresh, csrf } = payload;
   if (typeof sub !== 'string' || sub === '') return rejected('claim_invalid', 'sub');
   if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
     return rejected('claim_invalid', 'scopes');
@@ -65,7 +119,7 @@ export function checkClaims(payload: unknown, now: number, leeway: number): Chec
   if (type !== undefined && type !== 'access' && type !== 'refresh') return rejected('claim_invalid', 'type');
   if (fresh !== undefined && typeof fresh !== 'boolean') return rejected('claim_invalid', 'fresh');
   if (csrf !== undefined && typeof csrf !== 'string') return rejected('claim_invalid', 'csrf');
-  return { ok: true, value: payload as TokenPayload };
+  return undefined;
 }
 
 /** True when every required scope is granted; extra grants are fine, `[]` always passes. */

@@ -37,6 +37,10 @@ export interface IssuePolicy {
   maxLifetime: number;
   /** Add a `csrf` claim (cookie mode with CSRF protection). */
   csrf: boolean;
+  /** Written as `iss`. */
+  issuer?: string | undefined;
+  /** Written as `aud`. */
+  audience?: string | undefined;
 }
 
 /** Claims the library sets itself; `data` may not carry them. */
@@ -48,6 +52,8 @@ const RESERVED: Record<string, string> = {
   jti: 'is generated',
   type: 'is set by createAccessToken/createRefreshToken',
   csrf: 'is generated',
+  iss: 'is set from the issuer option',
+  aud: 'is set from the audience option',
 };
 
 /** Validates a token request and returns the claims to sign. */
@@ -84,13 +90,24 @@ export function renewedClaims(
   policy: IssuePolicy,
   keepCsrf: boolean,
 ): Record<string, unknown> {
-  const { iat: _iat, exp: _exp, nbf: _nbf, jti: _jti, type: _type, fresh: _fresh, csrf, ...data } = from;
+  const {
+    iat: _iat,
+    exp: _exp,
+    nbf: _nbf,
+    jti: _jti,
+    type: _type,
+    fresh: _fresh,
+    iss: _iss,
+    aud: _aud,
+    csrf,
+    ...data
+  } = from;
   const claims = stamp(data, 'access', Math.min(lifetime, policy.maxLifetime), policy);
   if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
   return claims;
 }
 
-/** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, csrf. */
+/** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, iss, aud, csrf. */
 function stamp(
   claims: Record<string, unknown>,
   type: TokenType,
@@ -102,6 +119,8 @@ function stamp(
   claims.exp = now + lifetime;
   claims.jti = randomUUID();
   claims.type = type;
+  if (policy.issuer !== undefined) claims.iss = policy.issuer;
+  if (policy.audience !== undefined) claims.aud = policy.audience;
   if (policy.csrf && type === 'access') claims.csrf = randomBytes(16).toString('base64url');
   return claims;
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../errors';
 
 /** The JWS algorithms a manager can sign and verify with; `none` is never one of them. */
@@ -56,7 +56,47 @@ export function loadSigningKey(secret: Secret, algorithm: Algorithm): SigningKey
   return { algorithm, signKey, verifyKey: createPublicKey(signKey) };
 }
 
-function hmacKey(secret: Secret, algorithm: Algorithm): KeyObject {
+/** A public key, for verification only: PEM, public `KeyObject`, or JWK (without private members). */
+export type PublicKeyInput = string | Buffer | KeyObject | JsonWebKey;
+
+/** Parses a public key for `algorithm`, with the same strength checks as private keys. */
+export function loadPublicKey(input: PublicKeyInput, algorithm: Algorithm): KeyObject {
+  if (algorithm.startsWith('HS')) {
+    throw new LoginConfigurationError(`${algorithm} is symmetric: it has a \`secret\`, never a public key.`);
+  }
+  const key = toPublicKey(input, algorithm);
+  checkAsymmetricKey(key, algorithm);
+  return key;
+}
+
+function toPublicKey(input: PublicKeyInput, algorithm: Algorithm): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type === 'public') return input;
+    throw new LoginConfigurationError(
+      `a \`publicKey\` for ${algorithm} must be a public key; got a ${input.type} key.`,
+    );
+  }
+  if ((typeof input === 'string' || Buffer.isBuffer(input)) && String(input).includes('PRIVATE KEY')) {
+    throw new LoginConfigurationError(
+      '`publicKey` holds a private key: give it as `privateKey`, or pass the public key.',
+    );
+  }
+  if (typeof input === 'object' && !Buffer.isBuffer(input) && 'd' in input) {
+    throw new LoginConfigurationError(
+      'a public JWK may not hold private key material (`d`): publish public keys only.',
+    );
+  }
+  try {
+    return typeof input === 'string' || Buffer.isBuffer(input)
+      ? createPublicKey(input)
+      : createPublicKey({ key: input, format: 'jwk' });
+  } catch (error) {
+    throw new LoginConfigurationError(`could not read the ${algorithm} public key: ${(error as Error).message}`);
+  }
+}
+
+/** Parses an HMAC secret, refusing one shorter than the hash (RFC 7518 §3.2). */
+export function hmacKey(secret: Secret, algorithm: Algorithm): KeyObject {
   const key = toSecretKey(secret, algorithm);
   const needed = Number(algorithm.slice(2)) / 8;
   const size = key.symmetricKeySize ?? 0;
@@ -78,7 +118,8 @@ function toSecretKey(secret: Secret, algorithm: Algorithm): KeyObject {
   );
 }
 
-function privateKey(secret: Secret, algorithm: Algorithm): KeyObject {
+/** Parses a private key for `algorithm`. */
+export function privateKey(secret: Secret, algorithm: Algorithm): KeyObject {
   if (secret instanceof KeyObject) {
     if (secret.type === 'private') return secret;
     throw new LoginConfigurationError(`${algorithm} needs a private key to sign with; got a ${secret.type} key.`);

@@ -1,7 +1,16 @@
 import jwt from 'jsonwebtoken';
-import type { SigningKey } from './keys';
+import type { RingKey } from './key-ring';
 
-/** Signs `claims` as they are: the caller has set `iat` (which jsonwebtoken then keeps) and `exp`. */
-export function signToken(claims: Record<string, unknown>, key: SigningKey): string {
-  return jwt.sign(claims, key.signKey, { algorithm: key.algorithm });
+/**
+ * Signs `claims` as they are (the caller has set `iat`, which jsonwebtoken then keeps,
+ * and `exp`), stamping the key's `kid` so verifiers can pick the key.
+ */
+export function signToken(
+  claims: Record<string, unknown>,
+  key: RingKey & { signKey: NonNullable<RingKey['signKey']> },
+): string {
+  return jwt.sign(claims, key.signKey, {
+    algorithm: key.algorithm,
+    ...(key.kid === undefined ? {} : { keyid: key.kid }),
+  });
 }

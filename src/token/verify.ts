@@ -1,38 +1,59 @@
 import jwt from 'jsonwebtoken';
-import { type Checked, checkClaims, isPlainObject, rejected, type TokenPayload } from './claims';
-import type { SigningKey } from './keys';
+import { type Checked, type ClaimPolicy, checkClaims, isPlainObject, rejected, type TokenPayload } from './claims';
+import type { KeyRing } from './key-ring';
 
 /** A JWS compact serialisation: three base64url parts, the last (the signature) may be empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-export interface VerifyPolicy {
-  key: SigningKey;
-  /** Seconds of clock skew allowed on `exp` and `nbf`. */
-  leeway: number;
+/** `typ` values meaning "a JWT" (RFC 7519 §5.1, RFC 9068 §2.1), compared case-insensitively. */
+const JWT_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
+
+export interface VerifyPolicy extends ClaimPolicy {
+  keys: KeyRing;
+  /** Longer tokens are refused before any decoding or crypto. */
+  maxTokenLength: number;
 }
 
 /**
- * Checks a token completely: shape, header, signature (jsonwebtoken, pinned to the
- * configured algorithm and a pre-parsed key), then claims. Never throws.
+ * Checks a token completely, cheapest checks first: length, shape, header, the key its
+ * `kid` names, the signature (jsonwebtoken, pinned to that key's one algorithm and a
+ * pre-parsed key), then claims. Never throws. `now` is in (fractional) seconds.
  */
 export function verifyToken(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
+  if (token.length > policy.maxTokenLength) return rejected('token_too_long');
   if (!COMPACT_JWS.test(token)) return rejected('token_malformed');
   const [header, claims] = token.split('.', 2).map(decodeSegment);
   // Shape first: jsonwebtoken reports a non-object payload as a bad signature, or throws on null.
   if (!isPlainObject(header) || !isPlainObject(claims)) return rejected('token_malformed');
-  if (header.alg !== policy.key.algorithm) return rejected('algorithm_not_allowed');
+  const headerProblem = checkHeader(header);
+  if (headerProblem) return headerProblem;
+  if (!policy.keys.allows(header.alg)) return rejected('algorithm_not_allowed');
+  // jku, x5u, jwk and x5c are never read: the only keys are the configured ones.
+  const key = policy.keys.find(header.kid);
+  if (!key) return rejected('signature_invalid');
+  if (header.alg !== key.algorithm) return rejected('algorithm_not_allowed');
   let payload: unknown;
   try {
-    payload = jwt.verify(token, policy.key.verifyKey, {
-      algorithms: [policy.key.algorithm],
-      // exp and nbf are checked below, where a missing or non-numeric one is refused too.
+    payload = jwt.verify(token, key.verifyKey, {
+      algorithms: [key.algorithm],
+      // Time claims are checked below, where a missing or non-numeric exp is refused too.
       ignoreExpiration: true,
       ignoreNotBefore: true,
     });
   } catch {
     return rejected('signature_invalid');
   }
-  return checkClaims(payload, now, policy.leeway);
+  return checkClaims(payload, now, policy);
+}
+
+/** `crit` names extensions we would have to understand (RFC 7515 §4.1.11): we understand none. */
+function checkHeader(header: Record<string, unknown>): Checked<never> | undefined {
+  if (header.crit !== undefined) return rejected('token_malformed');
+  const { typ, kid } = header;
+  if (typ !== undefined && !(typeof typ === 'string' && JWT_TYPES.has(typ.toLowerCase())))
+    return rejected('token_malformed');
+  if (kid !== undefined && typeof kid !== 'string') return rejected('token_malformed');
+  return undefined;
 }
 
 /** The decoded JSON of one base64url segment, or `undefined` when it is not JSON. */

@@ -1,0 +1,141 @@
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { LoginConfigurationError } from '../errors';
+import {
+  type Algorithm,
+  type EncryptedPrivateKey,
+  hmacKey,
+  isAlgorithm,
+  loadPublicKey,
+  loadSigningKey,
+  type PublicKeyInput,
+  type Secret,
+} from './keys';
+
+/** One key of the `keys` option. Give `secret` (HS*), `privateKey` or `publicKey` (RS*, PS*, ES*). */
+export interface KeyConfig {
+  /** The key id: stamped in the `kid` header of tokens this key signs, and how a token picks its key. */
+  kid?: string;
+  /** The one algorithm this key signs and verifies with. */
+  algorithm: Algorithm;
+  /** HS*: the shared secret, at least as long as the hash. */
+  secret?: string | Buffer | KeyObject;
+  /** RS*, PS*, ES*: a private key (PEM, `KeyObject` or `{ privateKey, passphrase }`): signs and verifies. */
+  privateKey?: string | Buffer | KeyObject | EncryptedPrivateKey;
+  /** RS*, PS*, ES*: a public key (PEM, `KeyObject` or JWK): verifies only. */
+  publicKey?: PublicKeyInput;
+}
+
+/** A JWK Set (RFC 7517 §5), as `manager.jwks()` returns and `/.well-known/jwks.json` serves. */
+export interface JsonWebKeySet {
+  keys: JsonWebKey[];
+}
+
+/** A parsed key: always able to verify, able to sign when it holds private material. */
+export interface RingKey {
+  kid: string | undefined;
+  algorithm: Algorithm;
+  verifyKey: KeyObject;
+  signKey: KeyObject | undefined;
+}
+
+/**
+ * The manager's keys. A token picks its key by `kid` through a Map lookup, so a `kid`
+ * is only ever an opaque id: never a path, a query or a URL.
+ */
+export class KeyRing {
+  /** The key new tokens are signed with: the first one with private material. */
+  readonly signer: RingKey | undefined;
+  private readonly byKid = new Map<string, RingKey>();
+  private readonly unnamed: RingKey | undefined;
+
+  constructor(readonly keys: readonly RingKey[]) {
+    this.signer = keys.find((key) => key.signKey !== undefined);
+    for (const key of keys) {
+      if (key.kid === undefined) continue;
+      if (this.byKid.has(key.kid)) throw new LoginConfigurationError(`two keys have kid ${JSON.stringify(key.kid)}.`);
+      this.byKid.set(key.kid, key);
+    }
+    const unnamed = keys.filter((key) => key.kid === undefined);
+    if (unnamed.length > 1)
+      throw new LoginConfigurationError('give every key but one a `kid`, so tokens can name theirs.');
+    this.unnamed = unnamed[0];
+  }
+
+  /** The key a token's `kid` header names; a token without one uses the key without one. */
+  find(kid: unknown): RingKey | undefined {
+    if (kid === undefined) return this.unnamed;
+    return typeof kid === 'string' ? this.byKid.get(kid) : undefined;
+  }
+
+  allows(algorithm: unknown): boolean {
+    return this.keys.some((key) => key.algorithm === algorithm);
+  }
+
+  /** The public keys as a JWK Set; HMAC secrets are never published. */
+  jwks(): JsonWebKeySet {
+    const published = this.keys.filter((key) => !key.algorithm.startsWith('HS'));
+    return {
+      keys: published.map(({ kid, algorithm, verifyKey }) => ({
+        ...verifyKey.export({ format: 'jwk' }),
+        ...(kid === undefined ? {} : { kid }),
+        alg: algorithm,
+        use: 'sig',
+      })),
+    };
+  }
+}
+
+/** The ring for a `secret` + `algorithm` manager: one key, no kid. */
+export function singleKeyRing(secret: Secret, algorithm: Algorithm): KeyRing {
+  const { signKey, verifyKey } = loadSigningKey(secret, algorithm);
+  return new KeyRing([{ kid: undefined, algorithm, signKey, verifyKey }]);
+}
+
+/** The ring for the `keys` option: a list of key configs, or a JWK Set (verify-only). */
+export function keyRingOf(keys: readonly KeyConfig[] | JsonWebKeySet): KeyRing {
+  const configs = Array.isArray(keys) ? keys : fromJwks(keys as JsonWebKeySet);
+  if (configs.length === 0) throw new LoginConfigurationError('`keys` is empty: give at least one key.');
+  return new KeyRing(configs.map(ringKey));
+}
+
+function ringKey(config: KeyConfig, index: number): RingKey {
+  const where = `keys[${index}]`;
+  if (typeof config !== 'object' || config === null) throw new LoginConfigurationError(`${where} is not a key config.`);
+  const { kid, algorithm, secret, privateKey, publicKey } = config;
+  if (kid !== undefined && (typeof kid !== 'string' || kid === '')) {
+    throw new LoginConfigurationError(`${where}.kid is a non-empty string.`);
+  }
+  if (!isAlgorithm(algorithm))
+    throw new LoginConfigurationError(`${where}.algorithm ${JSON.stringify(algorithm)} is not allowed.`);
+  const given = [secret, privateKey, publicKey].filter((material) => material !== undefined).length;
+  if (given !== 1) throw new LoginConfigurationError(`${where}: give exactly one of secret, privateKey, publicKey.`);
+  const symmetric = algorithm.startsWith('HS');
+  if (symmetric !== (secret !== undefined)) {
+    throw new LoginConfigurationError(
+      `${where}: ${algorithm} keys take ${symmetric ? '`secret`' : '`privateKey` or `publicKey`'}.`,
+    );
+  }
+  if (secret !== undefined) {
+    const key = hmacKey(secret, algorithm);
+    return { kid, algorithm, signKey: key, verifyKey: key };
+  }
+  if (privateKey !== undefined) return { kid, ...loadSigningKey(privateKey, algorithm) };
+  return { kid, algorithm, signKey: undefined, verifyKey: loadPublicKey(publicKey as PublicKeyInput, algorithm) };
+}
+
+function fromJwks(set: JsonWebKeySet): KeyConfig[] {
+  if (typeof set !== 'object' || set === null || !Array.isArray(set.keys)) {
+    throw new LoginConfigurationError('`keys` is a list of key configs, or a JWK Set { keys: [...] }.');
+  }
+  return set.keys.map((jwk, index) => {
+    if (jwk.kty === 'oct') throw new LoginConfigurationError(`JWK ${index}: symmetric keys never go in a JWK Set.`);
+    if (jwk.use !== undefined && jwk.use !== 'sig')
+      throw new LoginConfigurationError(`JWK ${index}: use is not "sig".`);
+    if (!isAlgorithm(jwk.alg)) {
+      throw new LoginConfigurationError(
+        `JWK ${index} has no usable "alg"; give it as { kid, algorithm, publicKey: jwk }.`,
+      );
+    }
+    return { ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}), algorithm: jwk.alg, publicKey: jwk };
+  });
+}
