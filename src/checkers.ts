@@ -34,8 +34,9 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
     if (requirement.fresh && login.payload.fresh !== true) {
       throw auth.failures.login({ code: 'fresh_login_required' }, response, request);
     }
-    if (!grantsScopes(login.payload, requirement.scopes))
+    if (!grantsScopes(login.payload, requirement.scopes)) {
       throw auth.failures.scope(requirement.scopes, response, request);
+    }
     return true;
   };
 }

@@ -14,8 +14,9 @@ export function loginConfig<T extends RoutingControllersOptions>(
   options: T = {} as T,
   manager: LoginManager<unknown> = defaultManager(),
 ): T & Checkers {
-  if (!(manager instanceof LoginManager))
+  if (!(manager instanceof LoginManager)) {
     throw new LoginConfigurationError('loginConfig(options, manager): `manager` is not a LoginManager.');
+  }
   for (const key of ['authorizationChecker', 'currentUserChecker'] as const) {
     if (options[key] !== undefined) {
       throw new LoginConfigurationError(

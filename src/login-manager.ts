@@ -60,11 +60,10 @@ export class LoginManager<TUser = unknown> {
    * authenticated), with its `sub`, data and scopes. Never fresh.
    */
   async refreshAccessToken(refreshToken: string | IncomingMessage): Promise<string> {
-    const login =
-      typeof refreshToken === 'string'
-        ? await this.auth.login(refreshToken, 'refresh')
-        : await this.auth.loginFor(refreshToken, undefined, 'refresh');
     const request = typeof refreshToken === 'string' ? undefined : refreshToken;
+    const login = request
+      ? await this.auth.loginFor(request, undefined, 'refresh')
+      : await this.auth.login(refreshToken as string, 'refresh');
     if (!login.ok) throw this.auth.failures.login(login, undefined, request);
     const { defaultExpiry } = this.auth.options;
     const claims = renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false);
@@ -104,8 +103,7 @@ export class LoginManager<TUser = unknown> {
   async revokeAllFor(sub: string): Promise<void> {
     if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeAllFor(): `sub` is a non-empty string.');
     const now = this.auth.options.clock();
-    const { defaultExpiry, refreshExpiry } = this.auth.options;
-    await this.auth.store.setCutoff(sub, now, now + Math.max(defaultExpiry, refreshExpiry) * 1000);
+    await this.auth.store.setCutoff(sub, now, now + this.auth.maxLifetime() * 1000);
   }
 
   /** Logs the request out: revokes the token it carries (if valid) and clears the cookies. */

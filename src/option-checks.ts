@@ -25,8 +25,9 @@ export function essentials(options: { tokenUrl?: unknown; useHeader?: unknown; u
 } {
   const { tokenUrl, useHeader = true, useCookie = false } = options;
   if (typeof tokenUrl !== 'string' || tokenUrl === '') fail("`tokenUrl` is required, e.g. '/auth/token'.");
-  if (typeof useHeader !== 'boolean' || typeof useCookie !== 'boolean')
+  if (typeof useHeader !== 'boolean' || typeof useCookie !== 'boolean') {
     fail('`useHeader` and `useCookie` are booleans.');
+  }
   if (!useHeader && !useCookie) fail('`useHeader` and `useCookie` are both false: set one of them to true.');
   return { tokenUrl: tokenUrl as string, useHeader: useHeader as boolean, useCookie: useCookie as boolean };
 }
@@ -72,8 +73,9 @@ export function clockTolerance(value: unknown = 0): number {
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]+$/;
 
 export function requiredClaims(value: unknown = []): string[] {
-  if (Array.isArray(value) && value.every((name) => typeof name === 'string' && CLAIM_NAME.test(name)))
+  if (Array.isArray(value) && value.every((name) => typeof name === 'string' && CLAIM_NAME.test(name))) {
     return [...value];
+  }
   return fail('`requiredClaims` is an array of claim names (letters, digits, _ . : -).');
 }
 
@@ -157,8 +159,9 @@ export function errorFactory(option: unknown, name: string): ErrorFactory | unde
 
 export function userLoader<TUser>(option: UserLoaderOption<TUser> | undefined): UserLoaderOption<TUser> | undefined {
   if (option === undefined) return undefined;
-  if (typeof option !== 'function')
+  if (typeof option !== 'function') {
     fail('`userLoader` is a function (sub, payload) => user, or a class with a @UserLoader() method.');
+  }
   if (isClassSyntax(option) && !isLoaderClass(option)) {
     fail(
       `\`userLoader\`: class ${(option as { name: string }).name} has no @UserLoader() method; decorate the method that loads users.`,

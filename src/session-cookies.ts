@@ -39,8 +39,9 @@ export function writeSessionCookies(
   }
   const cookie = persistent ? { ...attributes, maxAge: Math.max(0, payload.exp - now) } : attributes;
   writeCookie(response, { name: config.cookieName, value: token, httpOnly: true }, cookie);
-  if (config.csrf && payload.csrf)
+  if (config.csrf && payload.csrf) {
     writeCookie(response, { name: CSRF_COOKIE, value: payload.csrf, httpOnly: false }, cookie);
+  }
 }
 
 /** Expires both cookies (logout), with the path and domain they were set with. */

@@ -42,8 +42,9 @@ export function serializeCookie(
   secureDefault: boolean,
 ): string {
   const { secure = secureDefault, maxAge, domain, sameSite = 'lax', path = '/' } = options;
-  if (!COOKIE_VALUE.test(cookie.value))
+  if (!COOKIE_VALUE.test(cookie.value)) {
     throw new TypeError('setCookie: the value holds characters a cookie cannot carry');
+  }
   if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
     throw new TypeError('setCookie: `maxAge` is a whole number of seconds, 0 or more');
   }
@@ -56,8 +57,9 @@ export function serializeCookie(
     }
   }
   if (!(sameSite in SAME_SITE)) throw new TypeError("setCookie: `sameSite` is 'strict', 'lax' or 'none'");
-  if (sameSite === 'none' && !secure)
+  if (sameSite === 'none' && !secure) {
     throw new TypeError('setCookie: browsers drop SameSite=None cookies unless `secure` is true');
+  }
   const parts = [`${cookie.name}=${cookie.value}`, `Path=${path}`];
   if (domain !== undefined) parts.push(`Domain=${domain}`);
   if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);

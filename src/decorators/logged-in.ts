@@ -24,10 +24,12 @@ export type ClassOrMethodDecorator = (
 export function LoggedIn(options: LoggedInOptions = {}): ClassOrMethodDecorator {
   const scopes = checkScopes(options.scopes, '@LoggedIn()');
   const { refresh = false, fresh = false } = options;
-  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean')
+  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean') {
     throw new TypeError('@LoggedIn(): `refresh` and `fresh` are booleans.');
-  if (refresh && fresh)
+  }
+  if (refresh && fresh) {
     throw new TypeError('@LoggedIn(): a refresh token is never fresh; `refresh` and `fresh` exclude each other.');
+  }
   return (target, method) => {
     if (typeof method === 'symbol') throw new TypeError('@LoggedIn() goes on a class or a string-named method.');
     const controller = typeof target === 'function' ? target : target.constructor;

@@ -56,8 +56,9 @@ export class KeyRing {
       this.byKid.set(key.kid, key);
     }
     const unnamed = keys.filter((key) => key.kid === undefined);
-    if (unnamed.length > 1)
+    if (unnamed.length > 1) {
       throw new LoginConfigurationError('give every key but one a `kid`, so tokens can name theirs.');
+    }
     this.unnamed = unnamed[0];
   }
 
@@ -105,8 +106,9 @@ function ringKey(config: KeyConfig, index: number): RingKey {
   if (kid !== undefined && (typeof kid !== 'string' || kid === '')) {
     throw new LoginConfigurationError(`${where}.kid is a non-empty string.`);
   }
-  if (!isAlgorithm(algorithm))
+  if (!isAlgorithm(algorithm)) {
     throw new LoginConfigurationError(`${where}.algorithm ${JSON.stringify(algorithm)} is not allowed.`);
+  }
   const given = [secret, privateKey, publicKey].filter((material) => material !== undefined).length;
   if (given !== 1) throw new LoginConfigurationError(`${where}: give exactly one of secret, privateKey, publicKey.`);
   const symmetric = algorithm.startsWith('HS');
@@ -129,8 +131,9 @@ function fromJwks(set: JsonWebKeySet): KeyConfig[] {
   }
   return set.keys.map((jwk, index) => {
     if (jwk.kty === 'oct') throw new LoginConfigurationError(`JWK ${index}: symmetric keys never go in a JWK Set.`);
-    if (jwk.use !== undefined && jwk.use !== 'sig')
+    if (jwk.use !== undefined && jwk.use !== 'sig') {
       throw new LoginConfigurationError(`JWK ${index}: use is not "sig".`);
+    }
     if (!isAlgorithm(jwk.alg)) {
       throw new LoginConfigurationError(
         `JWK ${index} has no usable "alg"; give it as { kid, algorithm, publicKey: jwk }.`,

@@ -50,8 +50,9 @@ export function verifyToken(token: string, policy: VerifyPolicy, now: number): C
 function checkHeader(header: Record<string, unknown>): Checked<never> | undefined {
   if (header.crit !== undefined) return rejected('token_malformed');
   const { typ, kid } = header;
-  if (typ !== undefined && !(typeof typ === 'string' && JWT_TYPES.has(typ.toLowerCase())))
+  if (typ !== undefined && !(typeof typ === 'string' && JWT_TYPES.has(typ.toLowerCase()))) {
     return rejected('token_malformed');
+  }
   if (kid !== undefined && typeof kid !== 'string') return rejected('token_malformed');
   return undefined;
 }
