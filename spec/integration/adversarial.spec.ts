@@ -65,6 +65,13 @@ async function expectRefused(app: Express, codes: LoginErrorCode[], token: strin
 describe('adversarial: classic JWT attacks through a real app', () => {
   const { app, codes, manager } = target();
 
+  it('writes issuer and audience into the tokens it issues', () => {
+    const payload = JSON.parse(
+      Buffer.from(manager.createAccessToken({ data: { sub: 'x' } }).split('.')[1] as string, 'base64url').toString(),
+    );
+    expect(payload).to.include({ iss: ISSUER, aud: AUDIENCE });
+  });
+
   it('accepts the well-formed token every attack starts from', async () => {
     await request(app).get('/vault').set('Authorization', `Bearer ${ours()}`).expect(200, { opened: true });
     await request(app)
