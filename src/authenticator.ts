@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { csrfPasses } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
 import { LoginConfigurationError } from './errors';
-import { extractToken, type TokenSource } from './extraction';
+import { extractToken } from './extraction';
 import { type FailureReason, Failures } from './failures';
 import type { ResolvedOptions } from './options';
 import { GuardedStore } from './revocation/guarded-store';
@@ -17,9 +17,6 @@ export type Login<TUser> =
   | { ok: true; user: TUser; payload: TokenPayload }
   | ({ ok: false; user?: undefined } & FailureReason);
 
-/** A request's login, and where its token came from. */
-export type RequestLogin<TUser> = Login<TUser> & { source?: TokenSource };
-
 /**
  * The request-time core of a manager: verifies, checks revocation, loads, remembers
  * the result per request, signs. Not exported from the package.
@@ -31,8 +28,8 @@ export class Authenticator<TUser> {
   private readonly policy: VerifyPolicy;
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly logins = {
-    access: new WeakMap<IncomingMessage, Promise<RequestLogin<TUser>>>(),
-    refresh: new WeakMap<IncomingMessage, Promise<RequestLogin<TUser>>>(),
+    access: new WeakMap<IncomingMessage, Promise<Login<TUser>>>(),
+    refresh: new WeakMap<IncomingMessage, Promise<Login<TUser>>>(),
   };
 
   constructor(readonly options: ResolvedOptions<TUser>) {
@@ -111,11 +108,7 @@ export class Authenticator<TUser> {
   }
 
   /** The request's login, worked out once per request and token type however many decorators ask. */
-  loginFor(
-    request: IncomingMessage,
-    response: ServerResponse | undefined,
-    type: TokenType,
-  ): Promise<RequestLogin<TUser>> {
+  loginFor(request: IncomingMessage, response: ServerResponse | undefined, type: TokenType): Promise<Login<TUser>> {
     let login = this.logins[type].get(request);
     if (!login) {
       login = this.authenticate(request, response, type);
@@ -128,13 +121,13 @@ export class Authenticator<TUser> {
     request: IncomingMessage,
     response: ServerResponse | undefined,
     type: TokenType,
-  ): Promise<RequestLogin<TUser>> {
+  ): Promise<Login<TUser>> {
     const found = extractToken(request, this.options);
     if (!found) return rejected('token_missing');
     const fromCookie = found.source === 'cookie';
     const login = await this.login(found.token, type, fromCookie && this.options.csrf ? request : undefined);
     if (login.ok && fromCookie && response) this.slide(login.payload, response);
-    return { ...login, source: found.source };
+    return login;
   }
 
   /** Sliding sessions: a cookie token close to expiry is replaced by a new one (same csrf value, never fresh). */

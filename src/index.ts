@@ -19,7 +19,6 @@ export {
   type LoginErrorCode,
   LoginStoreUnavailableError,
 } from './errors';
-export type { TokenSource } from './extraction';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
 export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';

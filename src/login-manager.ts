@@ -50,9 +50,8 @@ export class LoginManager<TUser = unknown> {
 
   /** A refresh token: accepted only by `@LoggedIn({ refresh: true })` routes and `refreshAccessToken`. */
   createRefreshToken(request: RefreshTokenRequest): string {
-    const { fresh: _ignored, ...refresh } = request as AccessTokenRequest;
     const policy = this.auth.issuePolicy(this.auth.options.refreshExpiry);
-    return this.auth.sign(newClaims('createRefreshToken', refresh, 'refresh', policy), 'createRefreshToken');
+    return this.auth.sign(newClaims('createRefreshToken', request, 'refresh', policy), 'createRefreshToken');
   }
 
   /**

@@ -140,7 +140,7 @@ export function privateKey(secret: Secret, algorithm: Algorithm): KeyObject {
 }
 
 /** Refuses keys of the wrong family, RSA below 2048 bits and EC keys on another curve. */
-export function checkAsymmetricKey(key: KeyObject, algorithm: Algorithm): void {
+function checkAsymmetricKey(key: KeyObject, algorithm: Algorithm): void {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   if (algorithm.startsWith('ES')) {

@@ -58,7 +58,7 @@ function checkHeader(header: Record<string, unknown>): Checked<never> | undefine
 }
 
 /** The decoded JSON of one base64url segment, or `undefined` when it is not JSON. */
-export function decodeSegment(segment: string): unknown {
+function decodeSegment(segment: string): unknown {
   try {
     return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch {
