@@ -52,14 +52,33 @@ describe('the published package', () => {
     expect(types).not.to.match(/\bauth\b\s*:/);
   });
 
-  it('packs dist, the README and SECURITY.md, not the sources or specs', () => {
-    const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
-    ) as Array<{ files: Array<{ path: string }> }>;
-    const files = (packed?.files ?? []).map((file) => file.path);
-    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'README.md', 'SECURITY.md', 'package.json']);
+  it('packs dist, the README, SECURITY.md, CHANGELOG.md and LICENSE, not the sources or specs', () => {
+    const files = packedFiles();
+    expect(files).to.include.members([
+      'dist/index.js',
+      'dist/index.d.ts',
+      'README.md',
+      'SECURITY.md',
+      'CHANGELOG.md',
+      'LICENSE',
+      'package.json',
+    ]);
     expect(files.filter((file) => /^(src|spec|demo|bench|build)\//.test(file) || file.endsWith('.map'))).to.deep.equal(
       [],
     );
   });
+
+  it('ships no source-map comments pointing at files it does not ship', () => {
+    const dangling = packedFiles().filter(
+      (file) => /\.(js|d\.ts)$/.test(file) && readFileSync(join(root, file), 'utf8').includes('sourceMappingURL'),
+    );
+    expect(dangling).to.deep.equal([]);
+  });
 });
+
+function packedFiles(): string[] {
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+  ) as Array<{ files: Array<{ path: string }> }>;
+  return (packed?.files ?? []).map((file) => file.path);
+}
