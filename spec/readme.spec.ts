@@ -64,4 +64,16 @@ describe('the README quickstart, compiled and run as written', function () {
     });
     expect(response.status).to.equal(401);
   });
+
+  it('answers a form with an empty username 400, without echoing the password', async () => {
+    const response = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=&password=MySecretPassw0rd',
+    });
+    expect(response.status).to.equal(400);
+    expect(await response.text())
+      .to.include('username')
+      .and.not.include('MySecretPassw0rd');
+  });
 });

@@ -4,11 +4,21 @@ import { LoginConfigurationError } from './errors';
 import { LoginManager } from './login-manager';
 
 type Checkers = Required<Pick<RoutingControllersOptions, 'authorizationChecker' | 'currentUserChecker'>>;
+type Validation = RoutingControllersOptions['validation'];
+
+/**
+ * class-validator puts the validated object (`target`) and the bad field's `value` in
+ * every validation error, and routing-controllers sends them in the 400 body: a
+ * `PasswordForm` with one bad field would echo the password. Off unless the app says otherwise.
+ */
+const NO_ECHO = { target: false, value: false } as const;
 
 /**
  * routing-controllers options with the manager's `authorizationChecker` and
- * `currentUserChecker` added; nothing else changes (an absent `middlewares` list stays
- * absent, which routing-controllers reads as "all global middlewares").
+ * `currentUserChecker` added, and validation errors that carry no `target` and no `value`
+ * (so a 400 never echoes a password); `validation.validationError` set by the app wins.
+ * Nothing else changes (an absent `middlewares` list stays absent, which routing-controllers
+ * reads as "all global middlewares"; `validation: false` stays false).
  */
 export function loginConfig<T extends RoutingControllersOptions>(
   options: T = {} as T,
@@ -27,9 +37,20 @@ export function loginConfig<T extends RoutingControllersOptions>(
   }
   return {
     ...options,
+    validation: withoutEcho(options.validation),
     authorizationChecker: manager.authorizationChecker,
     currentUserChecker: manager.currentUserChecker,
-  };
+  } as T & Checkers;
+}
+
+/**
+ * routing-controllers enables validation when `validation` is absent or true, so an object
+ * changes nothing but the error shape; `false` must stay false (it would turn validation on).
+ */
+function withoutEcho(validation: Validation): Validation {
+  if (validation === false) return false;
+  const own = typeof validation === 'object' && validation !== null ? validation : {};
+  return { ...own, validationError: { ...NO_ECHO, ...own.validationError } };
 }
 
 function defaultManager(): LoginManager<unknown> {

@@ -29,6 +29,16 @@ export class PasswordForm {
   @Equals('password')
   grant_type?: string;
 
+  /**
+   * The form without its password, so a validation error that carries the form as its
+   * `target` (routing-controllers with `validation: false` and `@Body({ validate: true })`)
+   * cannot echo it, nor can a log line that serialises the form.
+   */
+  toJSON(): Record<string, unknown> {
+    const { password: _password, ...rest } = this;
+    return rest;
+  }
+
   /** `scope` split on spaces, without duplicates. */
   get scopes(): string[] {
     return this.scope ? [...new Set(this.scope.split(' ').filter(Boolean))] : [];

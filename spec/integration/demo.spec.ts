@@ -133,4 +133,22 @@ describe('the demo (npm run demo)', () => {
     expect(login.status).to.equal(401);
     expect(await login.text()).to.include('Wrong email or password.');
   });
+
+  it('answers a bad form 400 without echoing the password, in development and production mode', async () => {
+    const production = await startServer(join(__dirname, '../../demo/main.js'), { NODE_ENV: 'production' });
+    try {
+      for (const url of [demo.url, production.url]) {
+        for (const [path, body] of [
+          ['/auth/token', 'username=&password=MySecretPassw0rd'],
+          ['/login', 'username=johndoe%40e.mail&password=MySecretPassw0rd&remember=yes'],
+        ] as const) {
+          const response = await fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': form } });
+          expect(response.status, `${url}${path}`).to.equal(400);
+          expect(await response.text()).not.to.include('MySecretPassw0rd');
+        }
+      }
+    } finally {
+      await production.stop();
+    }
+  });
 });
