@@ -105,6 +105,14 @@ describe('LoginManager', () => {
       expect(() => manager.createAccessToken({ data: {} as never })).to.throw(TypeError, /data\.sub/);
     });
 
+    it('throws a TypeError naming expiresIn for fastapi-login’s `expires`, instead of ignoring it', () => {
+      const request = { data: { sub: 'u' }, expires: 3600 } as unknown as Parameters<
+        typeof manager.createAccessToken
+      >[0];
+      expect(() => manager.createAccessToken(request)).to.throw(TypeError, /`expires`; did you mean `expiresIn`/);
+      expect(() => manager.createRefreshToken(request)).to.throw(TypeError, /`expires`; did you mean `expiresIn`/);
+    });
+
     it('signs with the configured asymmetric algorithm', () => {
       for (const [algorithm, kind] of [
         ['RS256', 'rsa'],
@@ -266,5 +274,36 @@ describe('LoginManager', () => {
     });
     expect(documented.tokenUrl).to.equal('/auth/token');
     expect(documented.scopes).to.deep.equal({ read: 'Read things' });
+  });
+
+  describe('after construction (frozen)', () => {
+    class LogInFirst extends Error {}
+
+    it('throws on assigning an option, and keeps working as configured', async () => {
+      const frozen = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: () => undefined });
+      const loose = frozen as unknown as Record<string, unknown>;
+      expect(Object.isFrozen(frozen)).to.equal(true);
+      expect(() => {
+        loose.notAuthenticatedError = LogInFirst;
+      }).to.throw(TypeError, /notAuthenticatedError/);
+      expect(() => {
+        loose.tokenUrl = '/elsewhere';
+      }).to.throw(TypeError, /tokenUrl/);
+      expect(frozen.tokenUrl).to.equal('/t');
+      const error = await frozen.getCurrentUser('not-a-token').catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(InvalidCredentialsError);
+      expect(() => {
+        (frozen.scopes as Record<string, string>).extra = 'x';
+      }).to.throw(TypeError);
+    });
+
+    it('lets a subclass add its own fields (it freezes itself if it wants to)', () => {
+      class Tagged extends LoginManager {
+        readonly tag = 'mine';
+      }
+      const tagged = new Tagged({ secret: HS256_SECRET, tokenUrl: '/t' });
+      expect(tagged.tag).to.equal('mine');
+      expect(tagged.createAccessToken({ data: { sub: 'u' } })).to.be.a('string');
+    });
   });
 });

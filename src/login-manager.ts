@@ -20,6 +20,7 @@ export type LoginMiddleware = (
 /**
  * Issues and verifies tokens and loads the user behind them. Register it as a typedi
  * service (`Container.set(LoginManager, manager)`) or hand it to `loginConfig`.
+ * Frozen once constructed: options cannot change afterwards (build a new manager).
  */
 export class LoginManager<TUser = unknown> {
   /** Where clients get a token. */
@@ -37,9 +38,12 @@ export class LoginManager<TUser = unknown> {
   constructor(options: LoginOptions<TUser>) {
     this.auth = new Authenticator(resolveOptions(options));
     this.tokenUrl = this.auth.options.tokenUrl;
-    this.scopes = this.auth.options.scopes;
+    this.scopes = Object.freeze(this.auth.options.scopes);
     this.authorizationChecker = authorizationCheckerFor(this.auth);
     this.currentUserChecker = currentUserCheckerFor(this.auth);
+    // Options are read once, here: assigning one afterwards would do nothing, so it throws
+    // instead (in strict mode). A subclass that adds fields freezes itself when done.
+    if (new.target === LoginManager) Object.freeze(this);
   }
 
   /** A signed access token for `data.sub`, expiring after `expiresIn` (default `defaultExpiry`). */

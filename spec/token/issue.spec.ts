@@ -33,12 +33,13 @@ describe('token/issue', () => {
       expect(access({ data: { sub: 'u' }, scopes: ['a', 'b', 'a'] }).scopes).to.deep.equal(['a', 'b']);
     });
 
-    it('marks fresh access tokens only, and never refresh tokens', () => {
+    it('marks fresh access tokens only, and refuses `fresh` on a refresh token', () => {
       expect(access({ data: { sub: 'u' }, fresh: true }).fresh).to.equal(true);
       expect(access({ data: { sub: 'u' } })).not.to.have.property('fresh');
-      expect(
-        newClaims('createRefreshToken', { data: { sub: 'u' }, fresh: true }, 'refresh', policy),
-      ).not.to.have.property('fresh');
+      expect(() => newClaims('createRefreshToken', { data: { sub: 'u' }, fresh: true }, 'refresh', policy)).to.throw(
+        TypeError,
+        /`fresh` is for access tokens/,
+      );
       expect(() => access({ data: { sub: 'u' }, fresh: 'yes' })).to.throw(TypeError, /fresh/);
     });
 
@@ -63,6 +64,24 @@ describe('token/issue', () => {
           new RegExp(`data\\.${claim}`),
         );
       }
+    });
+
+    it('throws a TypeError naming the right key for an unknown one (expires → expiresIn)', () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ expires: 3600 }, /unknown key `expires`; did you mean `expiresIn`\?/],
+        [{ expires_delta: 60 }, /`expires_delta`; did you mean `expiresIn`/],
+        [{ scope: 'read' }, /`scope`; did you mean `scopes`/],
+        [{ freshh: true }, /unknown key `freshh` createAccessToken takes \{ data, expiresIn\?, scopes\?, fresh\? \}/],
+      ];
+      for (const [extra, message] of cases) {
+        expect(() => access({ data: { sub: 'u' }, ...extra }), JSON.stringify(extra)).to.throw(TypeError, message);
+      }
+      const refresh = (request: object) => newClaims('createRefreshToken', request as never, 'refresh', policy);
+      expect(() => refresh({ data: { sub: 'u' }, expires: '30d' })).to.throw(
+        TypeError,
+        /createRefreshToken: unknown key `expires`; did you mean `expiresIn`\? createRefreshToken takes \{ data, expiresIn\?, scopes\? \}/,
+      );
+      expect(() => access({ sub: 'u' })).to.throw(TypeError, /did you mean `data.sub`/);
     });
 
     it('refuses a bad expiresIn or bad scopes', () => {

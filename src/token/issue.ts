@@ -56,6 +56,39 @@ const RESERVED: Record<string, string> = {
   aud: 'is set from the audience option',
 };
 
+/** The keys each request takes; anything else is a mistake that would otherwise be ignored. */
+const REQUEST_KEYS: Record<TokenType, readonly string[]> = {
+  access: ['data', 'expiresIn', 'scopes', 'fresh'],
+  refresh: ['data', 'expiresIn', 'scopes'],
+};
+
+/** Names other libraries (fastapi-login, jsonwebtoken) use, and what they are called here. */
+const RENAMED: Record<string, string> = {
+  expires: 'expiresIn',
+  expires_delta: 'expiresIn',
+  expires_in: 'expiresIn',
+  exp: 'expiresIn',
+  scope: 'scopes',
+  claims: 'data',
+  payload: 'data',
+  sub: 'data.sub',
+};
+
+/** Throws a TypeError for the first key the request does not take, naming the right one if known. */
+function refuseUnknownKeys(caller: string, request: Record<string, unknown>, type: TokenType): void {
+  const known = REQUEST_KEYS[type];
+  const unknown = Object.keys(request).find((key) => !known.includes(key));
+  if (unknown === undefined) return;
+  const takes = `${caller} takes { ${known.map((key) => (key === 'data' ? key : `${key}?`)).join(', ')} }`;
+  if (unknown === 'fresh') {
+    throw new TypeError(
+      `${caller}: \`fresh\` is for access tokens (a refresh token never counts as a fresh login); ${takes}.`,
+    );
+  }
+  const hint = RENAMED[unknown] ? `; did you mean \`${RENAMED[unknown]}\`?` : '';
+  throw new TypeError(`${caller}: unknown key \`${unknown}\`${hint} ${takes}.`);
+}
+
 /** Validates a token request and returns the claims to sign. */
 export function newClaims(
   caller: string,
@@ -64,6 +97,7 @@ export function newClaims(
   policy: IssuePolicy,
 ): Record<string, unknown> {
   if (!isPlainObject(request)) throw new TypeError(`${caller} takes { data, expiresIn?, scopes? }.`);
+  refuseUnknownKeys(caller, request, type);
   const { data, expiresIn, scopes, fresh } = request;
   if (!isPlainObject(data)) throw new TypeError(`${caller}: \`data\` is an object of claims with a \`sub\`.`);
   if (typeof data.sub !== 'string' || data.sub === '') {
@@ -76,7 +110,7 @@ export function newClaims(
   const lifetime = lifetimeOf(caller, expiresIn, policy);
   const claims = stamp({ ...data }, type, lifetime, policy);
   if (scopes !== undefined) claims.scopes = scopeList(caller, scopes);
-  if (fresh && type === 'access') claims.fresh = true;
+  if (fresh) claims.fresh = true;
   return claims;
 }
 
