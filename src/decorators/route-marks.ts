@@ -1,6 +1,7 @@
 import { getMetadataArgsStorage } from 'routing-controllers';
 import { LoginConfigurationError } from '../errors';
 import { isScopeToken } from '../token/claims';
+import { explainForgottenLoginConfig } from './forgotten-config';
 
 type MarkKind = 'logged-in' | 'user' | 'optional-user';
 
@@ -46,6 +47,7 @@ function authorizedHandlers(): ResponseHandlerMetadataArgs[] {
  * entry instead of queueing behind it (where it would be silently ignored).
  */
 export function markRoute(mark: LoginMark): void {
+  explainForgottenLoginConfig(mark.target);
   const existing = authorizedHandlers().find((h) => h.target === mark.target && h.method === mark.method);
   if (!existing) {
     getMetadataArgsStorage().responseHandlers.push({
