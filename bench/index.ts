@@ -1,69 +1,86 @@
 /**
- * npm run bench: what verification costs per request, against the goals below.
- * Timing lives here, never in tests. Exits 1 when a goal is missed.
+ * npm run bench: the end-to-end benchmark of issue 8 (routing-controllers with and
+ * without the library, over HTTP), the million-token memory check, and the in-process
+ * micro-bench. Prints markdown; exits 1 when a goal is missed. Timing lives here, never in tests.
+ *
+ * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
+ * BENCH_VARIANTS (comma-separated ids; default all), BENCH_HEAP_TOKENS (1000000; 0 skips),
+ * BENCH_SECTIONS (e2e,heap,micro), BENCH_PROFILE (a variant id: its server runs under --cpu-prof).
  */
-import 'reflect-metadata';
-import type { IncomingMessage } from 'node:http';
-import jwt from 'jsonwebtoken';
-import { LoginManager } from 'routing-controllers-login';
+import { join } from 'node:path';
+import { Child } from './e2e/child';
+import { reportEndToEnd } from './e2e/report';
+import { runEndToEnd } from './e2e/run';
+import { BASELINE, VARIANTS, variantById } from './e2e/variants';
+import { type HeapResult } from './heap';
+import { runMicro } from './micro';
+import { markdownTable } from './stats';
 
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
+const sections = new Set((env.BENCH_SECTIONS ?? 'e2e,heap,micro').split(','));
 
-/** Runs `fn` for about `ms` milliseconds after a warm-up; returns microseconds per call. */
-function measure(fn: () => unknown, ms = 1000): number {
-  for (let i = 0; i < 2000; i += 1) fn();
-  let calls = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(ms) * 1_000_000n;
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 200; i += 1) fn();
-    calls += 200;
-    now = process.hrtime.bigint();
-  }
-  return Number(now - start) / 1000 / calls;
+function chosenVariants() {
+  if (!env.BENCH_VARIANTS) return VARIANTS;
+  const ids = env.BENCH_VARIANTS.split(',').filter((id) => id !== BASELINE.id);
+  return [BASELINE, ...ids.map(variantById)];
 }
 
-async function measureAsync(fn: () => Promise<unknown>, rounds = 20_000): Promise<number> {
-  for (let i = 0; i < 1000; i += 1) await fn();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i += 1) await fn();
-  return Number(process.hrtime.bigint() - start) / 1000 / rounds;
+/** Heap after GC must be flat once the cache is full: from the first tenth of the run to the end. */
+const FLAT_MB = 4;
+
+async function heapSection(tokens: number): Promise<{ text: string; missed: number }> {
+  const child = new Child(join(__dirname, 'heap.js'), [], { nodeFlags: ['--expose-gc'] });
+  try {
+    const result = await child.request<HeapResult>({ cmd: 'run', tokens });
+    const [, start] = result.samples[0] as [number, number];
+    const [, full] = result.samples[1] as [number, number];
+    const [, end] = result.samples[result.samples.length - 1] as [number, number];
+    const growth = end - full;
+    const met = growth <= FLAT_MB;
+    const text = [
+      `## Memory: ${tokens.toLocaleString('en')} distinct tokens through the checkers`,
+      '',
+      `Heap after GC: ${start.toFixed(1)} MB at start, ${full.toFixed(1)} MB after the first ` +
+        `${(result.samples[1]?.[0] ?? 0).toLocaleString('en')} tokens (the cache full), ${end.toFixed(1)} MB at the end ` +
+        `(${result.seconds.toFixed(0)} s). Growth after the cache filled: ${growth.toFixed(1)} MB: ` +
+        `${met ? 'met' : '**missed**'} (flat: ≤ ${FLAT_MB} MB).`,
+      '',
+      markdownTable(
+        ['tokens', 'heap MB'],
+        result.samples.map(([n, mb]) => [n.toLocaleString('en'), mb.toFixed(1)]),
+      ),
+    ].join('\n');
+    return { text, missed: met ? 0 : 1 };
+  } finally {
+    await child.stop();
+  }
 }
 
 async function main(): Promise<void> {
-  const user = { email: 'bench@example.com' };
-  const manager = new LoginManager({ secret: SECRET, tokenUrl: '/t', userLoader: () => user });
-  const token = manager.createAccessToken({ data: { sub: 'bench@example.com' }, scopes: ['read'] });
-  const fakeRequest = () => ({ headers: { authorization: `Bearer ${token}` } }) as unknown as IncomingMessage;
-  const action = () => ({ request: fakeRequest(), response: { headersSent: false, setHeader() {} } });
-
-  const rawStringVerify = measure(() => jwt.verify(token, SECRET, { algorithms: ['HS256'] }), 500);
-  const hasScopes = measure(() => manager.hasScopes(token, ['read']));
-  const perRequest = await measureAsync(async () => {
-    const a = action();
-    await manager.authorizationChecker(a, []);
-    await manager.currentUserChecker(a);
-  });
-  globalThis.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 50_000; i += 1) await manager.authorizationChecker(action(), []);
-  globalThis.gc?.();
-  const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-
-  const rows: Array<[string, number, number | undefined]> = [
-    ['jsonwebtoken.verify, raw string secret (what we avoid), µs', rawStringVerify, undefined],
-    ['manager.hasScopes (verify with pre-parsed key), µs', hasScopes, 50],
-    ['authorizationChecker + currentUserChecker, one request, µs', perRequest, 100],
-    ['heap growth after 50k requests, MB (with --expose-gc)', heapGrowthMb, globalThis.gc ? 5 : undefined],
-  ];
-  let missed = 0;
-  for (const [name, value, goal] of rows) {
-    const verdict = goal === undefined ? '' : value <= goal ? `ok (goal ≤ ${goal})` : `MISSED (goal ≤ ${goal})`;
-    if (goal !== undefined && value > goal) missed += 1;
-    console.log(`${name.padEnd(62)} ${value.toFixed(2).padStart(9)}  ${verdict}`);
+  const parts: Array<{ text: string; missed: number }> = [];
+  if (sections.has('e2e')) {
+    const options = {
+      variants: chosenVariants(),
+      rounds: num('BENCH_ROUNDS', 5),
+      seconds: num('BENCH_SECONDS', 4),
+      warmupSeconds: num('BENCH_WARMUP', 2),
+      connections: num('BENCH_CONNECTIONS', 32),
+      profile: env.BENCH_PROFILE,
+      profileDir: join(process.cwd(), 'bench-profiles'),
+    };
+    parts.push(reportEndToEnd(await runEndToEnd(options), options));
   }
+  const heapTokens = num('BENCH_HEAP_TOKENS', 1_000_000);
+  if (sections.has('heap') && heapTokens > 0) parts.push(await heapSection(heapTokens));
+  if (sections.has('micro')) parts.push(await runMicro());
+  const missed = parts.reduce((n, p) => n + p.missed, 0);
+  console.log(parts.map((p) => p.text).join('\n\n'));
+  console.log(`\n${missed ? `${missed} goal(s) missed.` : 'Every goal met.'}`);
   process.exitCode = missed ? 1 : 0;
 }
 
-void main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 2;
+});

@@ -1,0 +1,74 @@
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Child, canPin } from './child';
+import { makeKeys } from './keys';
+import { measure, type Sample, type Target } from './measure';
+import type { ServerUsage } from './server';
+import type { Variant } from './variants';
+
+export interface EndToEndOptions {
+  variants: readonly Variant[];
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  /** A variant id whose server runs under `--cpu-prof`, the profile written to `profileDir`. */
+  profile?: string;
+  profileDir: string;
+}
+
+export interface EndToEndResult {
+  /** samples[variant id][round] */
+  samples: Map<string, Sample[]>;
+  /** Heap after GC of each server once every round ran, MB. */
+  heapMb: Map<string, number>;
+  pinned: { server: number; loader: number } | undefined;
+}
+
+/** Starts a server per variant and one load generator, warms each up, then runs interleaved rounds. */
+export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndResult> {
+  const pinned = canPin() && cpus().length >= 2 ? { server: 0, loader: 1 } : undefined;
+  const env = { ...process.env, BENCH_KEYS: JSON.stringify(makeKeys()) };
+  const targets: Target[] = [];
+  const loader = new Child(join(__dirname, 'loader.js'), [], { cpu: pinned?.loader, env });
+  try {
+    for (const variant of options.variants) {
+      const profile = options.profile === variant.id ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+      const server = new Child(join(__dirname, 'server.js'), [variant.id], {
+        cpu: pinned?.server,
+        nodeFlags: ['--expose-gc', ...profile],
+        env,
+      });
+      targets.push({ variant: variant.id, server, port: await server.request<number>({ cmd: 'port' }) });
+      // Mint the fixed token pools now, before anything is timed.
+      await loader.request({ cmd: 'prepare', variant: variant.id });
+    }
+    const lastRps = new Map<string, number>();
+    const once = async (target: Target, seconds: number): Promise<Sample> => {
+      const expected = Math.ceil((lastRps.get(target.variant) ?? 2000) * seconds * 1.3);
+      const sample = await measure(target, loader, {
+        seconds,
+        connections: options.connections,
+        expected,
+        serverCpu: pinned?.server,
+      });
+      lastRps.set(target.variant, sample.rps);
+      return sample;
+    };
+    for (const target of targets) await once(target, options.warmupSeconds);
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.variant, []]));
+    for (let round = 0; round < options.rounds; round += 1) {
+      // Each round starts one variant later, so no variant always runs first or last.
+      const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
+      for (const target of order) samples.get(target.variant)?.push(await once(target, options.seconds));
+      process.stderr.write(`bench: round ${round + 1}/${options.rounds} done\n`);
+    }
+    const heapMb = new Map<string, number>();
+    for (const target of targets) {
+      heapMb.set(target.variant, (await target.server.request<ServerUsage>({ cmd: 'usage', gc: true })).heapUsedMb);
+    }
+    return { samples, heapMb, pinned };
+  } finally {
+    await Promise.all([loader.stop(), ...targets.map((t) => t.server.stop())]);
+  }
+}

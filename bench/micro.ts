@@ -1,0 +1,76 @@
+/**
+ * The in-process micro-bench: what the checkers cost without HTTP around them.
+ * Runs in the `npm run bench` process itself (started with --expose-gc).
+ */
+import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
+import jwt from 'jsonwebtoken';
+import { LoginManager } from 'routing-controllers-login';
+import { markdownTable } from './stats';
+
+const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
+
+/** Runs `fn` for about `ms` milliseconds after a warm-up; returns microseconds per call. */
+function measure(fn: () => unknown, ms = 1000): number {
+  for (let i = 0; i < 2000; i += 1) fn();
+  let calls = 0;
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(ms) * 1_000_000n;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 200; i += 1) fn();
+    calls += 200;
+    now = process.hrtime.bigint();
+  }
+  return Number(now - start) / 1000 / calls;
+}
+
+async function measureAsync(fn: () => Promise<unknown>, rounds = 20_000): Promise<number> {
+  for (let i = 0; i < 1000; i += 1) await fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i += 1) await fn();
+  return Number(process.hrtime.bigint() - start) / 1000 / rounds;
+}
+
+/** The section's text, and how many goals were missed. */
+export async function runMicro(): Promise<{ text: string; missed: number }> {
+  const user = { email: 'bench@example.com' };
+  const manager = new LoginManager({ secret: SECRET, tokenUrl: '/t', userLoader: () => user });
+  const token = manager.createAccessToken({ data: { sub: 'bench@example.com' }, scopes: ['read'] });
+  const authorization = `Bearer ${token}`;
+  const fakeRequest = () =>
+    ({ headers: { authorization }, rawHeaders: ['Authorization', authorization] }) as unknown as IncomingMessage;
+  const action = () => ({ request: fakeRequest(), response: { headersSent: false, setHeader() {} } });
+
+  const rawStringVerify = measure(() => jwt.verify(token, SECRET, { algorithms: ['HS256'] }), 500);
+  const hasScopes = measure(() => manager.hasScopes(token, ['read']));
+  const perRequest = await measureAsync(async () => {
+    const a = action();
+    await manager.authorizationChecker(a, []);
+    await manager.currentUserChecker(a);
+  });
+  globalThis.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 50_000; i += 1) await manager.authorizationChecker(action(), []);
+  globalThis.gc?.();
+  const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+
+  const rows: Array<[string, number, number | undefined]> = [
+    ['jsonwebtoken.verify, raw string secret (what we avoid), µs', rawStringVerify, undefined],
+    ['manager.hasScopes (verify with pre-parsed key), µs', hasScopes, 50],
+    ['authorizationChecker + currentUserChecker, one request, µs', perRequest, 100],
+    ['heap growth after 50k requests, MB (with --expose-gc)', heapGrowthMb, globalThis.gc ? 5 : undefined],
+  ];
+  let missed = 0;
+  const table = rows.map(([name, value, goal]) => {
+    const met = goal === undefined || value <= goal;
+    if (!met) missed += 1;
+    return [name, value.toFixed(2), goal === undefined ? '' : `${met ? 'met' : '**missed**'} (≤ ${goal})`];
+  });
+  const text = [
+    '## In process: the checkers without HTTP',
+    '',
+    markdownTable(['measure', 'value', 'goal'], table),
+  ].join('\n');
+  return { text, missed };
+}
