@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { useContainer, useExpressServer } from 'routing-controllers';
-import { LoginManager, loginConfig } from 'routing-controllers-login';
+import { LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
 import type { DemoUser } from './users';
@@ -38,6 +38,8 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
     scopes: { 'items:read': 'Read items' },
   });
   Container.set(LoginManager, manager);
+  // Both password endpoints (/auth/token and the login form) share one count per account and address.
+  Container.set(LoginThrottle, new LoginThrottle());
 
   const app = express();
   app.use(express.urlencoded({ extended: false }));

@@ -2,7 +2,15 @@ import { IsIn, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Body, ContentType, Controller, Get, JsonController, Post, Req, Res } from 'routing-controllers';
 // Value imports, not `import type`: typedi injects by the classes in decorator metadata.
-import { InvalidCredentialsError, LoggedIn, LoginManager, PasswordForm, User } from 'routing-controllers-login';
+import {
+  InvalidCredentialsError,
+  LoggedIn,
+  LoginManager,
+  LoginThrottle,
+  PasswordForm,
+  TooManyLoginAttemptsError,
+  User,
+} from 'routing-controllers-login';
 import { Service } from 'typedi';
 import { homePage, loginPage } from './pages';
 import { type DemoUser, UserStore } from './users';
@@ -14,12 +22,17 @@ export class AuthController {
   constructor(
     private readonly manager: LoginManager<DemoUser>,
     private readonly users: UserStore,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  /** JSON or form `username`/`password` → an access token (fresh: a password was just checked) and a refresh token. */
+  /**
+   * JSON or form `username`/`password` → an access token (fresh: a password was just checked)
+   * and a refresh token. Repeated wrong passwords are answered 429 with Retry-After.
+   */
   @Post('/token')
-  async token(@Body({ validate: true }) form: PasswordForm) {
-    const user = await this.users.authenticate(form.username, form.password);
+  async token(@Body({ validate: true }) form: PasswordForm, @Req() request: Request) {
+    const { username, password } = form;
+    const user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
     const data = { sub: user.email };
@@ -62,6 +75,7 @@ export class PagesController {
   constructor(
     private readonly manager: LoginManager<DemoUser>,
     private readonly users: UserStore,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   @Get('/login')
@@ -71,15 +85,25 @@ export class PagesController {
   }
 
   @Post('/login')
-  async login(@Body({ validate: true }) form: LoginPageForm, @Res() response: Response) {
-    const user = await this.users.authenticate(form.username, form.password);
-    if (!user) {
-      response.status(401).type('html').send(loginPage('Wrong email or password.'));
-      return response;
+  async login(@Body({ validate: true }) form: LoginPageForm, @Req() request: Request, @Res() response: Response) {
+    const { username, password } = form;
+    let user: DemoUser | undefined;
+    try {
+      user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
+    } catch (error) {
+      if (!(error instanceof TooManyLoginAttemptsError)) throw error;
+      return this.formAgain(response, 429, `Too many attempts: try again in ${error.retryAfter} seconds.`, username);
     }
+    if (!user) return this.formAgain(response, 401, 'Wrong email or password.', username);
     const token = this.manager.createAccessToken({ data: { sub: user.email }, fresh: true });
     this.manager.setCookie(response, token, { persistent: form.remember === 'on' });
     response.redirect(303, '/');
+    return response;
+  }
+
+  /** The login form again, with what went wrong and the email as typed. */
+  private formAgain(response: Response, status: number, message: string, email: string): Response {
+    response.status(status).type('html').send(loginPage(message, email));
     return response;
   }
 

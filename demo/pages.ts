@@ -23,12 +23,12 @@ for (const form of document.querySelectorAll('form[data-csrf]')) {
 }
 </script>`;
 
-export function loginPage(error?: string): string {
+export function loginPage(error?: string, email = ''): string {
   return page(
     'Log in',
     `<h1>Log in</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login">
-  <label>Email <input name="username" type="email" autocomplete="username" required></label>
+  <label>Email <input name="username" type="email" autocomplete="username" value="${escapeHtml(email)}" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
   <label><input name="remember" type="checkbox"> Remember me</label>
   <button>Log in</button>

@@ -36,6 +36,10 @@ describe('the published package', () => {
         'UserLoader',
         'bearerChallenge',
         'loginConfig',
+        'LoginThrottle',
+        'MemoryThrottleStore',
+        'RedisThrottleStore',
+        'TooManyLoginAttemptsError',
       ].sort(),
     );
   });

@@ -21,7 +21,8 @@ export type LoginErrorCode =
   | 'token_revoked'
   | 'fresh_login_required'
   | 'csrf_failed'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'login_throttled';
 
 /** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
 const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
@@ -29,6 +30,7 @@ const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'fresh_login_required',
   'csrf_failed',
   'store_unavailable',
+  'login_throttled',
 ]);
 
 /** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
@@ -50,6 +52,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   fresh_login_required: 'A fresh login is required',
   csrf_failed: 'The CSRF token is missing or invalid',
   store_unavailable: 'The login service is unavailable',
+  login_throttled: 'Too many login attempts',
 };
 
 /** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */

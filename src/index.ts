@@ -33,6 +33,13 @@ export {
 export type { RevocationStore } from './revocation/store';
 export type { SessionCookieOptions } from './session-cookies';
 export type { CookieOptions } from './set-cookie';
+export type { ThrottleClient } from './throttle/client';
+export { TooManyLoginAttemptsError } from './throttle/error';
+export { LoginThrottle } from './throttle/login-throttle';
+export { MemoryThrottleStore } from './throttle/memory-store';
+export type { LoginThrottleOptions, ThrottleRule } from './throttle/options';
+export { RedisThrottleStore, type RedisThrottleStoreOptions, type ThrottleRedisCommands } from './throttle/redis-store';
+export type { ThrottleLimits, ThrottleStore } from './throttle/store';
 export type { TokenPayload, TokenType } from './token/claims';
 export type { Duration } from './token/duration';
 export type { AccessTokenRequest, RefreshTokenRequest, TokenData } from './token/issue';

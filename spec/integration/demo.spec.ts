@@ -131,7 +131,23 @@ describe('the demo (npm run demo)', () => {
   it('shows the form again, with a 401, after a wrong password', async () => {
     const login = await post('/login', 'username=johndoe%40e.mail&password=nope', form);
     expect(login.status).to.equal(401);
-    expect(await login.text()).to.include('Wrong email or password.');
+    const html = await login.text();
+    expect(html).to.include('Wrong email or password.');
+    expect(html).to.include('value="johndoe@e.mail"');
+  });
+
+  it('throttles password guessing on both password endpoints: the 6th try is a 429 with Retry-After', async () => {
+    const guess = 'username=mallory%40e.mail&password=guess';
+    for (let i = 0; i < 3; i += 1) expect((await post('/auth/token', guess, form)).status).to.equal(401);
+    for (let i = 0; i < 2; i += 1) expect((await post('/login', guess, form)).status).to.equal(401);
+    const page = await post('/login', guess, form);
+    expect(page.status).to.equal(429);
+    expect(Number(page.headers.get('retry-after'))).to.be.within(1, 30);
+    expect(await page.text()).to.match(/Too many attempts: try again in \d+ seconds/);
+    const api = await post('/auth/token', guess, form);
+    expect(api.status).to.equal(429);
+    expect(api.headers.get('retry-after')).to.match(/^\d+$/);
+    expect(await api.json()).to.include({ code: 'login_throttled' });
   });
 
   it('answers a bad form 400 without echoing the password, in development and production mode', async () => {
