@@ -30,7 +30,7 @@ export {
   RedisRevocationStore,
   type RedisRevocationStoreOptions,
 } from './revocation/redis-store';
-export type { RevocationStore } from './revocation/store';
+export type { MaybePromise, RevocationLookup, RevocationStore } from './revocation/store';
 export type { SessionCookieOptions } from './session-cookies';
 export type { CookieOptions } from './set-cookie';
 export type { ThrottleClient } from './throttle/client';

@@ -82,6 +82,42 @@ describeWithRedis(`RedisRevocationStore against a real Redis (${REDIS_URL ? REDI
     expect(await a.client.pttl(`${prefix}sub:user@example.com`)).to.be.within(3_000, 5_000);
   });
 
+  it('reads a revocation and a cut-off in one MGET, and apart on a cluster or a client without mget', async () => {
+    const calls: string[] = [];
+    const counted = (extra: Record<string, unknown> = {}) =>
+      new Proxy(a.client, {
+        get(target, name, receiver) {
+          if (name in extra) return extra[name as string];
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function' || typeof name !== 'string') return value;
+          return (...args: unknown[]) => {
+            calls.push(name);
+            return value.apply(target, args);
+          };
+        },
+      });
+    const now = Date.now();
+    const seed = new RedisRevocationStore(a.client, { prefix });
+    await seed.add('lookup-jti', now + 60_000);
+    await seed.setCutoff('lookup@example.com', 42, now + 60_000);
+    for (const [client, expected] of [
+      [counted(), ['mget']],
+      [counted({ isCluster: true }), ['exists', 'get']],
+      [counted({ mget: undefined }), ['exists', 'get']],
+    ] as const) {
+      const store = new RedisRevocationStore(client, { prefix });
+      calls.length = 0;
+      expect(await store.lookup('lookup-jti', 'lookup@example.com')).to.deep.equal({ revoked: true, cutoff: 42 });
+      expect(await store.lookup('other-jti', 'nobody@example.com')).to.deep.equal({
+        revoked: false,
+        cutoff: undefined,
+      });
+      expect([...new Set(calls.filter((name) => name !== 'on' && name !== 'listenerCount'))].sort()).to.deep.equal(
+        expected,
+      );
+    }
+  });
+
   it('refuses on instance B a token revoked through instance A', async () => {
     const token = a.manager.createAccessToken({ data: { sub: 'john@example.com' } });
     await b.me(token).expect(200);

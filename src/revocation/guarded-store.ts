@@ -1,6 +1,6 @@
 import { LoginStoreUnavailableError } from '../errors';
 import type { TokenPayload } from '../token/claims';
-import type { RevocationStore } from './store';
+import { isThenable, type MaybePromise, type RevocationLookup, type RevocationStore } from './store';
 
 /** Where the library reports a store outage; `console` fits. */
 export interface LoginLogger {
@@ -8,11 +8,22 @@ export interface LoginLogger {
   warn(message: string): void;
 }
 
+/** Refused by id, or by a `revokeAllFor` cut-off at or after its `iat`. */
+function refuses({ revoked, cutoff }: RevocationLookup, iat: number | undefined): boolean {
+  if (revoked) return true;
+  // iat carries milliseconds; a token without iat cannot prove it is newer than a cut-off.
+  return cutoff !== undefined && (iat === undefined || Math.round(iat * 1000) <= cutoff);
+}
+
+/** Runs `operation` inside a promise, so a synchronous throw becomes a rejection. */
+const later = <T>(operation: () => MaybePromise<T>): Promise<T> => new Promise<T>((resolve) => resolve(operation()));
+
 /**
- * The manager's view of its store: every call bounded by `timeoutMs`, and any failure
- * (an error or no answer) turned into `LoginStoreUnavailableError`, so authentication
- * fails closed instead of hanging. An outage is logged once when it starts and once
- * when it ends, not per request.
+ * The manager's view of its store: any failure (an error, or no answer within
+ * `timeoutMs`) turns into `LoginStoreUnavailableError`, so authentication fails closed
+ * instead of hanging. A store that answers synchronously (in memory) is answered
+ * synchronously, with no timer; only promises are raced against the time limit. An
+ * outage is logged once when it starts and once when it ends, not per request.
  */
 export class GuardedStore {
   private available = true;
@@ -23,49 +34,71 @@ export class GuardedStore {
     private readonly logger: LoginLogger,
   ) {}
 
-  /** Whether the token was revoked, by id or by a `revokeAllFor` cut-off at or after its `iat`. */
-  async isRevoked(payload: TokenPayload): Promise<boolean> {
+  /** Whether the token was revoked, by id or by a `revokeAllFor` cut-off: one store round trip. */
+  isRevoked(payload: TokenPayload): MaybePromise<boolean> {
     const { jti, sub, iat } = payload;
-    const [revoked, cutoff] = await this.call(() =>
-      Promise.all([jti === undefined ? false : this.store.has(jti), this.store.cutoff(sub)]),
-    );
-    if (revoked) return true;
-    // iat carries milliseconds; a token without iat cannot prove it is newer than a cut-off.
-    return cutoff !== undefined && (iat === undefined || Math.round(iat * 1000) <= cutoff);
+    const found = this.call(() => this.lookup(jti, sub));
+    return isThenable(found) ? found.then((answer) => refuses(answer, iat)) : refuses(found, iat);
   }
 
-  add(jti: string, expiresAt: number): Promise<void> {
-    return this.call(() => this.store.add(jti, expiresAt));
+  async add(jti: string, expiresAt: number): Promise<void> {
+    await this.call(() => this.store.add(jti, expiresAt));
   }
 
-  setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
-    return this.call(() => this.store.setCutoff(sub, cutoff, expiresAt));
+  async setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
+    await this.call(() => this.store.setCutoff(sub, cutoff, expiresAt));
   }
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
+  /** The store's combined lookup, or `has` and `cutoff` (together when either is asynchronous). */
+  private lookup(jti: string | undefined, sub: string): MaybePromise<RevocationLookup> {
+    if (this.store.lookup) return this.store.lookup(jti, sub);
+    const revoked = jti === undefined ? false : this.store.has(jti);
+    if (!isThenable(revoked)) {
+      const cutoff = this.store.cutoff(sub);
+      if (!isThenable(cutoff)) return { revoked, cutoff };
+      return Promise.resolve(cutoff).then((value) => ({ revoked, cutoff: value }));
+    }
+    return Promise.all([revoked, later(() => this.store.cutoff(sub))]).then(([r, cutoff]) => ({ revoked: r, cutoff }));
+  }
+
+  /** A synchronous answer as it is; a promise bounded by the time limit; any failure as unavailability. */
+  private call<T>(operation: () => MaybePromise<T>): MaybePromise<T> {
+    let answer: MaybePromise<T>;
+    try {
+      answer = operation();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (isThenable(answer)) return this.bounded(answer);
+    this.markAvailable();
+    return answer;
+  }
+
+  private async bounded<T>(answer: PromiseLike<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      const result = await Promise.race([Promise.resolve().then(operation), timeout]);
+      const result = await Promise.race([answer, timeout]);
       this.markAvailable();
       return result;
     } catch (error) {
-      this.markUnavailable(error);
-      throw new LoginStoreUnavailableError();
+      throw this.unavailable(error);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private markUnavailable(error: unknown): void {
-    if (!this.available) return;
-    this.available = false;
-    this.logger.error(
-      'routing-controllers-login: revocation store unavailable; refusing logins until it is back',
-      error,
-    );
+  private unavailable(error: unknown): LoginStoreUnavailableError {
+    if (this.available) {
+      this.available = false;
+      this.logger.error(
+        'routing-controllers-login: revocation store unavailable; refusing logins until it is back',
+        error,
+      );
+    }
+    return new LoginStoreUnavailableError();
   }
 
   private markAvailable(): void {

@@ -1,11 +1,12 @@
 import type { Clock } from '../options';
 import { ExpiryHeap } from './expiry-heap';
-import type { RevocationStore } from './store';
+import type { RevocationLookup, RevocationStore } from './store';
 
 /**
  * Revocations in this process's memory: right for one server (behind a load balancer,
  * use `RedisRevocationStore`). Entries leave at the first operation after they expire,
- * earliest first, so memory holds only revocations of tokens still alive.
+ * earliest first, so memory holds only revocations of tokens still alive. It answers
+ * synchronously (no promises).
  */
 export class MemoryRevocationStore implements RevocationStore {
   private readonly entries = new Map<string, { value: number; expiresAt: number }>();
@@ -23,22 +24,31 @@ export class MemoryRevocationStore implements RevocationStore {
     return this.entries.size;
   }
 
-  async add(jti: string, expiresAt: number): Promise<void> {
+  add(jti: string, expiresAt: number): void {
     this.put(`jti:${jti}`, 1, expiresAt);
   }
 
-  async has(jti: string): Promise<boolean> {
+  has(jti: string): boolean {
     this.purge();
     return this.entries.has(`jti:${jti}`);
   }
 
-  async setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
+  setCutoff(sub: string, cutoff: number, expiresAt: number): void {
     this.put(`sub:${sub}`, cutoff, expiresAt);
   }
 
-  async cutoff(sub: string): Promise<number | undefined> {
+  cutoff(sub: string): number | undefined {
     this.purge();
     return this.entries.get(`sub:${sub}`)?.value;
+  }
+
+  /** Both lookups of a request at once: synchronous, so the manager needs no promise or timer for them. */
+  lookup(jti: string | undefined, sub: string): RevocationLookup {
+    this.purge();
+    return {
+      revoked: jti !== undefined && this.entries.has(`jti:${jti}`),
+      cutoff: this.entries.get(`sub:${sub}`)?.value,
+    };
   }
 
   private put(key: string, value: number, expiresAt: number): void {

@@ -1,15 +1,37 @@
+/** A value now, or a promise of it: a store in memory answers at once, a network store later. */
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** What a store knows about one token: whether its id was revoked, and its user's `revokeAllFor` cut-off. */
+export interface RevocationLookup {
+  /** Whether the token's id was revoked. */
+  revoked: boolean;
+  /** The cut-off set for the token's `sub` (milliseconds since the epoch), or `undefined`. */
+  cutoff: number | undefined;
+}
+
 /**
  * Where revocations live. Every entry carries the time it can be forgotten (when the
  * tokens it refuses would have expired anyway), so a store never grows without bound.
  * Times are milliseconds since the epoch. Implement it to keep revocations elsewhere.
+ * A method may answer at once or with a promise: only promises are subject to `storeTimeout`.
  */
 export interface RevocationStore {
   /** Refuse the token with id `jti` until `expiresAt`. */
-  add(jti: string, expiresAt: number): Promise<void>;
+  add(jti: string, expiresAt: number): MaybePromise<void>;
   /** Whether the token with id `jti` was revoked. */
-  has(jti: string): Promise<boolean>;
+  has(jti: string): MaybePromise<boolean>;
   /** Refuse every token of `sub` issued at or before `cutoff`; forget it at `expiresAt`. */
-  setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void>;
+  setCutoff(sub: string, cutoff: number, expiresAt: number): MaybePromise<void>;
   /** The cut-off set for `sub`, or `undefined`. */
-  cutoff(sub: string): Promise<number | undefined>;
+  cutoff(sub: string): MaybePromise<number | undefined>;
+  /**
+   * Optional: `has(jti)` (when a `jti` is given) and `cutoff(sub)` in one round trip, as
+   * every authenticated request needs both. Without it the manager asks `has` and `cutoff`.
+   */
+  lookup?(jti: string | undefined, sub: string): MaybePromise<RevocationLookup>;
+}
+
+/** True for a promise or any other thenable. */
+export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
