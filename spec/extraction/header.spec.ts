@@ -2,8 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { expect } from 'chai';
 import { bearerToken } from '../../src/extraction/header';
 
+/** A request as Node parses it: `headers` keeps the first Authorization, `rawHeaders` every one in order. */
 const withAuthorization = (...values: string[]): IncomingMessage =>
-  ({ headers: { authorization: values[0] }, headersDistinct: { authorization: values } }) as unknown as IncomingMessage;
+  ({
+    headers: { host: 'x', authorization: values[0] },
+    rawHeaders: ['Host', 'x', ...values.flatMap((value, i) => [i % 2 ? 'AUTHORIZATION' : 'Authorization', value])],
+  }) as unknown as IncomingMessage;
 
 describe('extraction/header: bearerToken', () => {
   it('reads Bearer <token>, the scheme in any case', () => {
@@ -31,7 +35,17 @@ describe('extraction/header: bearerToken', () => {
     expect(bearerToken({ headers: {} } as IncomingMessage)).to.equal(undefined);
   });
 
-  it('counts several Authorization headers as no token', () => {
+  it('counts several Authorization headers as no token, whatever their case', () => {
     expect(bearerToken(withAuthorization('Bearer abc', 'Bearer def'))).to.equal(undefined);
+    expect(bearerToken(withAuthorization('Bearer abc', 'Bearer abc'))).to.equal(undefined);
+    expect(bearerToken(withAuthorization('Bearer abc', 'Bearer abc', 'Bearer abc'))).to.equal(undefined);
+  });
+
+  it('is not confused by a header value that reads "authorization"', () => {
+    const request = {
+      headers: { authorization: 'Bearer abc', 'x-note': 'authorization' },
+      rawHeaders: ['Authorization', 'Bearer abc', 'X-Note', 'authorization'],
+    } as unknown as IncomingMessage;
+    expect(bearerToken(request)).to.equal('abc');
   });
 });

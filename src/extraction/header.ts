@@ -11,6 +11,21 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 export function bearerToken(request: IncomingMessage): string | undefined {
   const value = request.headers.authorization;
   if (!value) return undefined;
-  if ((request.headersDistinct?.authorization?.length ?? 1) > 1) return undefined;
+  if (repeatsAuthorization(request.rawHeaders)) return undefined;
   return BEARER.exec(value)?.[1];
+}
+
+/**
+ * Whether the request sent `Authorization` more than once. Scans the raw name/value
+ * list in place (and only for a request that has the header), where `headersDistinct`
+ * would copy every header of every request to answer the same question.
+ */
+function repeatsAuthorization(raw: readonly string[] | undefined): boolean {
+  if (!raw) return false;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) return true;
+  }
+  return false;
 }
