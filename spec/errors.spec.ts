@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { HttpError } from 'routing-controllers';
 import {
   bearerChallenge,
+  CsrfError,
   InsufficientScopeError,
   InvalidCredentialsError,
   LoginConfigurationError,
   LoginError,
+  LoginStoreUnavailableError,
 } from 'routing-controllers-login';
 
 describe('errors', () => {
@@ -35,6 +37,18 @@ describe('errors', () => {
       name: 'InvalidCredentialsError',
       message: 'Invalid credentials',
     });
+  });
+
+  it('carries the http-errors fields: status and statusCode equal to httpCode, expose for 4xx', () => {
+    for (const error of [new InvalidCredentialsError(), new InsufficientScopeError(), new CsrfError()]) {
+      expect(error).to.include({ status: error.httpCode, statusCode: error.httpCode, expose: true });
+    }
+    expect(new LoginStoreUnavailableError()).to.include({ httpCode: 503, status: 503, statusCode: 503, expose: false });
+  });
+
+  it('keeps stack traces out of refusals, so handlers printing err.stack show only the name and message', () => {
+    expect(new InvalidCredentialsError().stack).to.equal('InvalidCredentialsError: Invalid credentials');
+    expect(Object.keys(new InsufficientScopeError())).not.to.include('stack');
   });
 
   it('prefixes configuration errors with the package name', () => {

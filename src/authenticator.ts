@@ -1,9 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { csrfPasses } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
 import { LoginConfigurationError } from './errors';
 import { extractToken } from './extraction';
 import { type FailureReason, Failures } from './failures';
+import type { Exchange } from './frameworks';
 import type { ResolvedOptions } from './options';
 import { GuardedStore } from './revocation/guarded-store';
 import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
@@ -94,12 +95,12 @@ export class Authenticator<TUser> {
     return checked;
   }
 
-  /** Verification, the CSRF check (given the request of a cookie token), revocation, the user. */
-  async login(token: string, type: TokenType, csrfRequest?: IncomingMessage): Promise<Login<TUser>> {
+  /** Verification, the CSRF check (given the exchange of a cookie token), revocation, the user. */
+  async login(token: string, type: TokenType, csrfExchange?: Exchange): Promise<Login<TUser>> {
     const checked = this.verify(token, type);
     if (!checked.ok) return checked;
     const payload = checked.value;
-    if (csrfRequest && !csrfPasses(csrfRequest, payload)) return rejected('csrf_failed');
+    if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
     if (await this.store.isRevoked(payload)) return rejected('token_revoked');
     this.loader ??= resolveUserLoader<TUser>(undefined);
     // The loader's own exceptions propagate: an outage is not an anonymous user.
@@ -107,38 +108,39 @@ export class Authenticator<TUser> {
     return user === undefined ? rejected('user_not_found') : { ok: true, user, payload };
   }
 
-  /** The request's login, worked out once per request and token type however many decorators ask. */
-  loginFor(request: IncomingMessage, response: ServerResponse | undefined, type: TokenType): Promise<Login<TUser>> {
-    let login = this.logins[type].get(request);
+  /**
+   * The request's login, worked out once per request and token type however many
+   * decorators and middlewares ask: remembered by Node's request, the same object under
+   * express and Koa.
+   */
+  loginFor(exchange: Exchange, type: TokenType): Promise<Login<TUser>> {
+    let login = this.logins[type].get(exchange.req);
     if (!login) {
-      login = this.authenticate(request, response, type);
-      this.logins[type].set(request, login);
+      login = this.authenticate(exchange, type);
+      this.logins[type].set(exchange.req, login);
     }
     return login;
   }
 
-  private async authenticate(
-    request: IncomingMessage,
-    response: ServerResponse | undefined,
-    type: TokenType,
-  ): Promise<Login<TUser>> {
-    const found = extractToken(request, this.options);
+  private async authenticate(exchange: Exchange, type: TokenType): Promise<Login<TUser>> {
+    const found = extractToken(exchange.req, this.options);
     if (!found) return rejected('token_missing');
     const fromCookie = found.source === 'cookie';
-    const login = await this.login(found.token, type, fromCookie && this.options.csrf ? request : undefined);
-    if (login.ok && fromCookie && response) this.slide(login.payload, response);
+    const login = await this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined);
+    // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
+    if (login.ok && fromCookie && type === 'access') this.slide(login.payload, exchange);
     return login;
   }
 
   /** Sliding sessions: a cookie token close to expiry is replaced by a new one (same csrf value, never fresh). */
-  private slide(payload: TokenPayload, response: ServerResponse): void {
+  private slide(payload: TokenPayload, exchange: Exchange): void {
     const window = this.options.refreshCookieWithin;
-    if (window === undefined || !this.options.keys.signer?.signKey || response.headersSent) return;
+    if (window === undefined || !this.options.keys.signer?.signKey || !exchange.res || exchange.res.headersSent) return;
     if (payload.exp - this.now() > window) return;
     const lifetime = payload.exp - Math.floor(payload.iat ?? payload.exp - this.options.defaultExpiry);
     const claims = renewedClaims(payload, lifetime, this.issuePolicy(lifetime), true);
     writeSessionCookies(
-      response,
+      exchange,
       this.sign(claims, 'sliding session'),
       claims as TokenPayload,
       this.now(),

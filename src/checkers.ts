@@ -3,6 +3,7 @@ import type { Action } from 'routing-controllers';
 import type { Authenticator } from './authenticator';
 import { routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
+import { exchangeFor } from './frameworks';
 import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {
@@ -18,24 +19,26 @@ export const routeTokenType = (request: IncomingMessage): TokenType => guards.ge
 
 /**
  * routing-controllers' `authorizationChecker`: runs for every route with `@LoggedIn`,
- * `@User` or `@Authorized`. It throws the manager's own errors (with their RFC 6750
- * challenge) rather than returning false, so failures never turn into routing-controllers'.
+ * `@User` or `@Authorized`, on express and Koa alike. It throws the manager's own errors
+ * (with their RFC 6750 challenge) rather than returning false, so failures never turn
+ * into routing-controllers'.
  */
 export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async ({ request, response }: Action, roles: unknown[]): Promise<boolean> => {
+  return async (action: Action, roles: unknown[]): Promise<boolean> => {
+    const exchange = exchangeFor(action);
     const requirement = routeRequirement(roles);
     const type = requirement.refresh ? 'refresh' : 'access';
-    guards.set(request, { auth: auth as Authenticator<unknown>, type });
-    const login = await auth.loginFor(request, response, type);
+    guards.set(exchange.req, { auth: auth as Authenticator<unknown>, type });
+    const login = await auth.loginFor(exchange, type);
     if (!login.ok) {
       if (!requirement.loginRequired) return true;
-      throw auth.failures.login(login, response, request);
+      throw auth.failures.login(login, exchange);
     }
     if (requirement.fresh && login.payload.fresh !== true) {
-      throw auth.failures.login({ code: 'fresh_login_required' }, response, request);
+      throw auth.failures.login({ code: 'fresh_login_required' }, exchange);
     }
     if (!grantsScopes(login.payload, requirement.scopes)) {
-      throw auth.failures.scope(requirement.scopes, response, request);
+      throw auth.failures.scope(requirement.scopes, exchange);
     }
     return true;
   };
@@ -48,22 +51,25 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
  * whether this parameter was required is not known here.
  */
 export function currentUserCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async ({ request, response }: Action): Promise<TUser | undefined> => {
-    const login = await auth.loginFor(request, response, routeTokenType(request));
-    if (!login.ok) auth.failures.challenge(response, login);
+  return async (action: Action): Promise<TUser | undefined> => {
+    const exchange = exchangeFor(action);
+    const login = await auth.loginFor(exchange, routeTokenType(exchange.req));
+    if (!login.ok) auth.failures.challenge(exchange, login);
     return login.user;
   };
 }
 
 /** The value of a `@User()` parameter: the login the route's check already established. */
-export async function injectUser({ request, response }: Action, required: boolean): Promise<unknown> {
-  const guard = guards.get(request);
+export async function injectUser(action: Action, required: boolean): Promise<unknown> {
+  const exchange = exchangeFor(action);
+  const guard = guards.get(exchange.req);
   if (!guard) {
     throw new LoginConfigurationError(
-      '@User() found no LoginManager for this request: set the app up with useExpressServer(app, loginConfig({ ... })).',
+      '@User() found no LoginManager for this request: set the app up with ' +
+        'useExpressServer(app, loginConfig({ ... })) or useKoaServer(app, loginConfig({ ... })).',
     );
   }
-  const login = await guard.auth.loginFor(request, response, guard.type);
-  if (!login.ok && required) throw guard.auth.failures.login(login, response, request);
+  const login = await guard.auth.loginFor(exchange, guard.type);
+  if (!login.ok && required) throw guard.auth.failures.login(login, exchange);
   return login.user;
 }

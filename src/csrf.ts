@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { Exchange } from './frameworks';
 import type { TokenPayload } from './token/claims';
 
 /** The header a cookie-authenticated write must carry, and the readable cookie holding its value. */
@@ -13,7 +13,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * Double-submit check for a token that came from a cookie: a write must echo the
  * token's `csrf` claim in `X-CSRF-Token`, which a cross-site form cannot set.
  */
-export function csrfPasses(request: IncomingMessage, payload: TokenPayload): boolean {
+export function csrfPasses(exchange: Exchange, payload: TokenPayload): boolean {
+  const request = exchange.req;
   if (SAFE_METHODS.has(request.method ?? 'GET')) return true;
   const sent = request.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || typeof payload.csrf !== 'string') return false;

@@ -60,12 +60,29 @@ export function describeFailure(code: LoginErrorCode, claim?: string): string {
   return code === 'claim_invalid' && claim ? `The token claim ${claim} is missing or invalid` : DESCRIPTIONS[code];
 }
 
-/** Base class of every error the library throws at request time. */
+/**
+ * Base class of every error the library throws at request time. Besides
+ * routing-controllers' `httpCode` it carries the http-errors fields (`status`,
+ * `statusCode`, `expose`, `headers`) that express's final handler, Koa's error handling
+ * and most error middlewares read, so a refusal answers 401/403/503 on any server.
+ */
 export class LoginError extends HttpError {
   /** Machine-readable reason; see {@link LoginErrorCode}. */
   code: LoginErrorCode;
   /** With `claim_invalid`: which claim. */
   claim?: string;
+  /** The HTTP status, as express and http-errors name it; equal to `httpCode`. */
+  status: number;
+  /** The HTTP status, as Node names it; equal to `httpCode`. */
+  statusCode: number;
+  /** `true` for 4xx: the message is safe to show (the http-errors convention Koa follows). */
+  expose: boolean;
+  /**
+   * Headers the answer must carry: the RFC 6750 `WWW-Authenticate` challenge of a 401 or
+   * 403. Koa's error handling (and express's final handler) clears response headers and
+   * sets these.
+   */
+  declare headers?: Record<string, string>;
   /** @internal set by the manager when `exposeErrorDescriptions` is on */
   declare exposed?: boolean;
 
@@ -75,6 +92,18 @@ export class LoginError extends HttpError {
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = new.target.name;
     this.code = code;
+    this.status = httpCode;
+    this.statusCode = httpCode;
+    this.expose = httpCode < 500;
+    // A refusal is not a bug: its trace would only say where in this library it was built,
+    // and handlers that print `err.stack` outside production (express's final handler,
+    // routing-controllers' text errors) would put it in the response body.
+    Object.defineProperty(this, 'stack', {
+      value: `${this.name}: ${message}`,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 
   /** The response body routing-controllers sends: never the token; reasons only if public or exposed. */

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   bearerChallenge,
   CsrfError,
@@ -8,6 +7,7 @@ import {
   LoginError,
   type LoginErrorCode,
 } from './errors';
+import type { Exchange } from './frameworks';
 import type { AuthFailureHook, ErrorFactory } from './options';
 import type { LoginLogger } from './revocation/guarded-store';
 
@@ -17,6 +17,7 @@ export interface FailureReason {
   claim?: string;
 }
 
+/** The options `Failures` reads. */
 export interface FailureOptions {
   notAuthenticatedError: ErrorFactory | undefined;
   outOfScopeError: ErrorFactory | undefined;
@@ -25,50 +26,58 @@ export interface FailureOptions {
   logger: LoginLogger;
 }
 
-/** Builds the errors the library throws, sets their RFC 6750 challenges, and reports each refusal once. */
+/**
+ * Builds the errors the library throws, puts their RFC 6750 challenge both on the
+ * response and in the error's `headers` (for handlers that reset headers, like Koa's),
+ * and reports each refusal once.
+ */
 export class Failures {
   constructor(private readonly options: FailureOptions) {}
 
   /** A CSRF failure is its own 403; every other failed login is the not-authenticated error (401). */
-  login(reason: FailureReason, response?: ServerResponse, request?: IncomingMessage): Error {
-    this.report(reason.code, request);
+  login(reason: FailureReason, exchange?: Exchange): Error {
+    this.report(reason.code, exchange);
     if (reason.code === 'csrf_failed') return this.expose(new CsrfError(), reason);
-    if (response) this.challenge(response, reason);
+    const header = this.challengeFor(reason);
+    setChallenge(exchange, header);
     const { code } = reason;
     const error = appError(this.options.notAuthenticatedError, () => new InvalidCredentialsError(code), reason, 401);
+    withHeaders(error, header);
     return this.expose(error, reason);
   }
 
-  scope(scopes: readonly string[], response?: ServerResponse, request?: IncomingMessage): Error {
+  /** 403 `insufficient_scope`, naming the scopes the route needs. */
+  scope(scopes: readonly string[], exchange?: Exchange): Error {
     const reason: FailureReason = { code: 'insufficient_scope' };
-    this.report(reason.code, request);
-    if (response && !response.headersSent) {
-      const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code) : undefined;
-      response.setHeader('WWW-Authenticate', bearerChallenge({ error: 'insufficient_scope', scopes, description }));
-    }
+    this.report(reason.code, exchange);
+    const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code) : undefined;
+    const header = bearerChallenge({ error: 'insufficient_scope', scopes, description });
+    setChallenge(exchange, header);
     const error = appError(this.options.outOfScopeError, () => new InsufficientScopeError(), reason, 403);
+    withHeaders(error, header);
     return this.expose(error, reason);
+  }
+
+  /** Sets the challenge of a failed login on a response that goes on (an anonymous `@CurrentUser()`). */
+  challenge(exchange: Exchange, reason: FailureReason): void {
+    setChallenge(exchange, this.challengeFor(reason));
   }
 
   /** `WWW-Authenticate`: bare `Bearer` when no token came (RFC 6750 §3.1), `invalid_token` when one was refused. */
-  challenge(response: ServerResponse, reason: FailureReason): void {
-    if (response.headersSent) return;
-    if (reason.code === 'token_missing') {
-      response.setHeader('WWW-Authenticate', bearerChallenge());
-      return;
-    }
+  private challengeFor(reason: FailureReason): string {
+    if (reason.code === 'token_missing') return bearerChallenge();
     const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim) : undefined;
-    response.setHeader('WWW-Authenticate', bearerChallenge({ error: 'invalid_token', description }));
+    return bearerChallenge({ error: 'invalid_token', description });
   }
 
-  /** Calls `onAuthFailure`; it is told, never asked: its result and its exceptions change nothing. */
-  private report(code: LoginErrorCode, request: IncomingMessage | undefined): void {
+  /** Calls `onAuthFailure` with Node's request; it is told, never asked: its result and exceptions change nothing. */
+  private report(code: LoginErrorCode, exchange: Exchange | undefined): void {
     const hook = this.options.onAuthFailure;
     if (!hook) return;
     const complain = (error: unknown) =>
       this.options.logger.error('routing-controllers-login: onAuthFailure threw', error);
     try {
-      Promise.resolve(hook(code, request)).catch(complain);
+      Promise.resolve(hook(code, exchange?.req)).catch(complain);
     } catch (error) {
       complain(error);
     }
@@ -83,10 +92,22 @@ export class Failures {
   }
 }
 
+function setChallenge(exchange: Exchange | undefined, header: string): void {
+  const response = exchange?.res;
+  if (response && !response.headersSent) response.setHeader('WWW-Authenticate', header);
+}
+
+/** The challenge in `error.headers`, unless the app's error brought headers of its own. */
+function withHeaders(error: Error, header: string): void {
+  if (error instanceof LoginError) error.headers = { 'WWW-Authenticate': header };
+  else stamp(error, 'headers', { 'WWW-Authenticate': header });
+}
+
 /**
  * The app's own error, if configured, else ours. An app error gets `code` (and `claim`)
- * and an `httpCode` (non-enumerable, so none reaches the response body) unless it has
- * its own, so routing-controllers answers 401/403 rather than 500.
+ * and the status fields error handlers read (`httpCode`, `status`, `statusCode`,
+ * `expose`; non-enumerable, so none reaches the response body) unless it has its own,
+ * so routing-controllers, express and Koa answer 401/403 rather than 500.
  */
 function appError(
   factory: ErrorFactory | undefined,
@@ -102,7 +123,10 @@ function appError(
   }
   stamp(error, 'code', reason.code);
   if (reason.claim !== undefined) stamp(error, 'claim', reason.claim);
-  stamp(error, 'httpCode', status);
+  const own = error as Error & Partial<Record<'httpCode' | 'status' | 'statusCode', unknown>>;
+  const code = [own.httpCode, own.status, own.statusCode].find((value) => typeof value === 'number') ?? status;
+  for (const key of ['httpCode', 'status', 'statusCode'] as const) stamp(error, key, code);
+  stamp(error, 'expose', (code as number) < 500);
   return error;
 }
 

@@ -19,6 +19,7 @@ export {
   type LoginErrorCode,
   LoginStoreUnavailableError,
 } from './errors';
+export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
 export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';

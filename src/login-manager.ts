@@ -3,6 +3,7 @@ import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controlle
 import { Authenticator } from './authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor, routeTokenType } from './checkers';
 import type { UserLoaderFunction } from './decorators/user-loader';
+import { exchangeOf, type HttpExchange, NodeExchange, respondingExchangeOf } from './frameworks';
 import { type LoginOptions, resolveOptions } from './options';
 import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } from './session-cookies';
 import type { CookieOptions } from './set-cookie';
@@ -60,14 +61,16 @@ export class LoginManager<TUser = unknown> {
 
   /**
    * A new access token from a refresh token (a string, or the request a refresh route
-   * authenticated), with its `sub`, data and scopes. Never fresh.
+   * authenticated: express's `req`, a Koa `ctx` or `ctx.request`), with its `sub`, data
+   * and scopes. Never fresh.
    */
-  async refreshAccessToken(refreshToken: string | IncomingMessage): Promise<string> {
-    const request = typeof refreshToken === 'string' ? undefined : refreshToken;
-    const login = request
-      ? await this.auth.loginFor(request, undefined, 'refresh')
+  async refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
+    const exchange =
+      typeof refreshToken === 'string' ? undefined : exchangeOf(refreshToken, undefined, 'refreshAccessToken()');
+    const login = exchange
+      ? await this.auth.loginFor(exchange, 'refresh')
       : await this.auth.login(refreshToken as string, 'refresh');
-    if (!login.ok) throw this.auth.failures.login(login, undefined, request);
+    if (!login.ok) throw this.auth.failures.login(login, exchange);
     const { defaultExpiry } = this.auth.options;
     const claims = renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false);
     return this.auth.sign(claims, 'refreshAccessToken');
@@ -109,11 +112,15 @@ export class LoginManager<TUser = unknown> {
     await this.auth.store.setCutoff(sub, now, now + this.auth.maxLifetime() * 1000);
   }
 
-  /** Logs the request out: revokes the token it carries (if valid) and clears the cookies. */
-  async logout(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const login = await this.auth.loginFor(request, response, routeTokenType(request));
+  /**
+   * Logs the request out: revokes the token it carries (if valid) and clears the cookies.
+   * Takes express's `req` and `res`, Node's, or a Koa `ctx` (alone, or `ctx.request`/`ctx.response`).
+   */
+  async logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
+    const exchange = exchangeOf(request, response, 'logout()');
+    const login = await this.auth.loginFor(exchange, routeTokenType(exchange.req));
     if (login.ok) await this.revoke(login.payload);
-    if (this.auth.options.useCookie) this.clearCookie(response);
+    if (this.auth.options.useCookie) clearSessionCookies(exchange, this.auth.cookies);
   }
 
   /**
@@ -135,16 +142,18 @@ export class LoginManager<TUser = unknown> {
   /**
    * Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session
    * cookie unless `persistent` or `maxAge`), and its CSRF value in the readable `csrf-token` cookie.
+   * `response` is express's `res`, Node's, or a Koa `ctx` (or `ctx.response`).
    */
-  setCookie(response: ServerResponse, token: string, options?: SessionCookieOptions): void {
+  setCookie(response: HttpExchange, token: string, options?: SessionCookieOptions): void {
     const checked = this.auth.verify(token, 'access');
     if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
-    writeSessionCookies(response, token, checked.value, this.auth.now(), this.auth.cookies, options);
+    const exchange = respondingExchangeOf(response, undefined, 'setCookie()');
+    writeSessionCookies(exchange, token, checked.value, this.auth.now(), this.auth.cookies, options);
   }
 
   /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */
-  clearCookie(response: ServerResponse, options?: Omit<CookieOptions, 'maxAge'>): void {
-    clearSessionCookies(response, this.auth.cookies, options);
+  clearCookie(response: HttpExchange, options?: Omit<CookieOptions, 'maxAge'>): void {
+    clearSessionCookies(respondingExchangeOf(response, undefined, 'clearCookie()'), this.auth.cookies, options);
   }
 
   /**
@@ -153,8 +162,9 @@ export class LoginManager<TUser = unknown> {
    */
   middleware(): LoginMiddleware {
     return (request, response, next) => {
-      this.auth.loginFor(request, response, 'access').then((login) => {
-        (request as IncomingMessage & { user: unknown }).user = login.user ?? null;
+      const exchange = new NodeExchange(request, response);
+      this.auth.loginFor(exchange, 'access').then((login) => {
+        exchange.setUser(login.user ?? null);
         next();
       }, next);
     };

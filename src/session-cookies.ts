@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { CSRF_COOKIE } from './csrf';
+import type { Exchange } from './frameworks';
 import { type CookieOptions, serializeCookie, writeCookie } from './set-cookie';
 import type { TokenPayload } from './token/claims';
 
@@ -12,7 +12,9 @@ export interface SessionCookieOptions extends CookieOptions {
   persistent?: boolean;
 }
 
+/** How a manager writes its session cookies. */
 export interface SessionCookieConfig {
+  /** The HttpOnly cookie holding the token. */
   cookieName: string;
   /** Also write the readable `csrf-token` cookie. */
   csrf: boolean;
@@ -24,7 +26,7 @@ export interface SessionCookieConfig {
  * `csrf-token` cookie beside it (same attributes), for the page's script to echo.
  */
 export function writeSessionCookies(
-  response: ServerResponse,
+  exchange: Exchange,
   token: string,
   payload: TokenPayload,
   now: number,
@@ -38,22 +40,22 @@ export function writeSessionCookies(
     );
   }
   const cookie = persistent ? { ...attributes, maxAge: Math.max(0, payload.exp - now) } : attributes;
-  writeCookie(response, { name: config.cookieName, value: token, httpOnly: true }, cookie);
+  writeCookie(exchange, { name: config.cookieName, value: token, httpOnly: true }, cookie);
   if (config.csrf && payload.csrf) {
-    writeCookie(response, { name: CSRF_COOKIE, value: payload.csrf, httpOnly: false }, cookie);
+    writeCookie(exchange, { name: CSRF_COOKIE, value: payload.csrf, httpOnly: false }, cookie);
   }
 }
 
 /** Expires both cookies (logout), with the path and domain they were set with. */
 export function clearSessionCookies(
-  response: ServerResponse,
+  exchange: Exchange,
   config: SessionCookieConfig,
   options: CookieOptions = {},
 ): void {
   const { persistent: _persistent, ...attributes } = { ...config.defaults, ...options };
   const expired = { ...attributes, maxAge: 0 };
-  writeCookie(response, { name: config.cookieName, value: '', httpOnly: true }, expired);
-  if (config.csrf) writeCookie(response, { name: CSRF_COOKIE, value: '', httpOnly: false }, expired);
+  writeCookie(exchange, { name: config.cookieName, value: '', httpOnly: true }, expired);
+  if (config.csrf) writeCookie(exchange, { name: CSRF_COOKIE, value: '', httpOnly: false }, expired);
 }
 
 /** Throws the TypeError `setCookie` would, so bad `cookieOptions` fail at construction. */

@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { Exchange } from './frameworks';
 
 /** How `setCookie` and `clearCookie` write the cookie. */
 export interface CookieOptions {
   /**
    * Send the cookie over HTTPS only. Default: whether this request came over HTTPS
-   * (express's `req.secure`, which honours the `trust proxy` setting).
+   * (express's `req.secure`, which honours `trust proxy`; Koa's `ctx.secure`, which honours `app.proxy`).
    */
   secure?: boolean;
   /** Lifetime in seconds. Without it the cookie ends with the browser session. */
@@ -24,18 +23,24 @@ const ATTRIBUTE_VALUE = /^[\x21-\x3A\x3C-\x7E]+$/;
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 const SAME_SITE = { strict: 'Strict', lax: 'Lax', none: 'None' } as const;
 
-/** Appends one `Set-Cookie` header, keeping any the response already has. */
+/**
+ * Appends one `Set-Cookie` header, keeping any the response already has (Koa's
+ * `ctx.cookies` appends the same way, so both can write cookies on one response).
+ */
 export function writeCookie(
-  response: ServerResponse,
+  exchange: Exchange,
   cookie: { name: string; value: string; httpOnly: boolean },
   options: CookieOptions = {},
 ): void {
-  const header = serializeCookie(cookie, options, isSecureRequest(response.req));
+  const response = exchange.res;
+  if (!response) throw new TypeError('setCookie: no response to write the cookie on');
+  const header = serializeCookie(cookie, options, options.secure ?? exchange.secure);
   const previous = response.getHeader('Set-Cookie');
   const kept = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
   response.setHeader('Set-Cookie', [...kept, header]);
 }
 
+/** One `Set-Cookie` value; throws a TypeError for attributes a cookie cannot carry. */
 export function serializeCookie(
   cookie: { name: string; value: string; httpOnly: boolean },
   options: CookieOptions,
@@ -68,10 +73,4 @@ export function serializeCookie(
   if (secure) parts.push('Secure');
   parts.push(`SameSite=${SAME_SITE[sameSite]}`);
   return parts.join('; ');
-}
-
-function isSecureRequest(request: IncomingMessage | undefined): boolean {
-  if (!request) return false;
-  const viaExpress = (request as { secure?: unknown }).secure;
-  return typeof viaExpress === 'boolean' ? viaExpress : Boolean((request.socket as TLSSocket | null)?.encrypted);
 }

@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import type { Context } from 'koa';
+import { Authorized, Ctx, CurrentUser, Get, JsonController, Post } from 'routing-controllers';
+import { LoggedIn, LoginManager, User } from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { HS256_SECRET } from '../helpers/keys';
+import { koaAppWith } from '../helpers/koa';
+import { type Account, accountLoader } from '../helpers/users';
+
+const users = accountLoader();
+const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: users.load });
+
+@Service()
+@JsonController('/koa')
+class KoaController {
+  @LoggedIn()
+  @Get('/me')
+  me(@User() user: Account) {
+    return user;
+  }
+
+  @LoggedIn({ scopes: ['admin'] })
+  @Get('/admin')
+  admin() {
+    return { admin: true };
+  }
+
+  @Authorized()
+  @Get('/current')
+  current(@CurrentUser() user: Account) {
+    return { email: user.email };
+  }
+
+  @LoggedIn()
+  @Post('/logout')
+  async logout(@Ctx() ctx: Context) {
+    await manager.logout(ctx);
+    return { ok: true };
+  }
+}
+
+describe('Koa: useKoaServer(app, loginConfig(...))', () => {
+  const token = (scopes?: string[]) =>
+    manager.createAccessToken({ data: { sub: 'john@example.com' }, ...(scopes ? { scopes } : {}) });
+
+  for (const defaultErrorHandler of [true, false]) {
+    describe(`with defaultErrorHandler: ${defaultErrorHandler}`, () => {
+      const app = koaAppWith(manager, { controllers: [KoaController], defaultErrorHandler });
+      const server = app.callback();
+
+      afterEach(() => {
+        expect(app.errors.filter((error) => Number((error as { status?: number }).status ?? 500) >= 500)).to.deep.equal(
+          [],
+        );
+      });
+
+      it('answers 401 with a bare Bearer challenge without a token', async () => {
+        const response = await request(server).get('/koa/me').expect(401);
+        expect(response.headers['www-authenticate']).to.equal('Bearer');
+      });
+
+      it('answers 401 invalid_token for a bad token, without echoing it', async () => {
+        const bad = `${token()}x`;
+        const response = await request(server).get('/koa/me').set('Authorization', `Bearer ${bad}`).expect(401);
+        expect(response.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
+        expect(response.text).not.to.include(bad.slice(0, 20));
+      });
+
+      it('answers 403 insufficient_scope for a missing scope', async () => {
+        const response = await request(server).get('/koa/admin').set('Authorization', `Bearer ${token()}`).expect(403);
+        expect(response.headers['www-authenticate']).to.equal('Bearer error="insufficient_scope", scope="admin"');
+      });
+
+      it('answers 200 with the user for a good token, through @User and @CurrentUser', async () => {
+        await request(server)
+          .get('/koa/me')
+          .set('Authorization', `Bearer ${token()}`)
+          .expect(200, { email: 'john@example.com', name: 'John' });
+        await request(server)
+          .get('/koa/current')
+          .set('Authorization', `Bearer ${token()}`)
+          .expect(200, { email: 'john@example.com' });
+        await request(server)
+          .get('/koa/admin')
+          .set('Authorization', `Bearer ${token(['admin'])}`)
+          .expect(200, { admin: true });
+      });
+
+      it('logs out given the Koa context: the token is refused afterwards', async () => {
+        const value = token();
+        await request(server).post('/koa/logout').set('Authorization', `Bearer ${value}`).expect(200, { ok: true });
+        await request(server).get('/koa/me').set('Authorization', `Bearer ${value}`).expect(401);
+      });
+    });
+  }
+});
