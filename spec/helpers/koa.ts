@@ -6,7 +6,15 @@ import { Container } from 'typedi';
 useContainer(Container);
 
 /**
- * A real Koa + routing-controllers app guarded by `manager`. Koa logs every error that
+ * routing-controllers registers every global `@Middleware` of the program when
+ * `middlewares` is absent or empty (express ones from other specs included); a list
+ * holding only this undecorated class registers none.
+ */
+class NoMiddlewares {}
+
+/**
+ * A real Koa + routing-controllers app guarded by `manager`, without global middlewares
+ * unless `options.middlewares` lists some. Koa logs every error that
  * reaches it (`app.on('error')`); the specs collect them in `errors` instead of printing.
  */
 export function koaAppWith(
@@ -18,6 +26,6 @@ export function koaAppWith(
   app.silent = true;
   app.on('error', (error: unknown) => void app.errors.push(error));
   before?.(app);
-  useKoaServer(app, loginConfig(options, manager));
+  useKoaServer(app, loginConfig({ middlewares: [NoMiddlewares], ...options }, manager));
   return app;
 }
