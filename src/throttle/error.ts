@@ -8,7 +8,7 @@ export class TooManyLoginAttemptsError extends LoginError {
   /** Seconds until the next attempt is counted. */
   readonly retryAfter: number;
   /** `Retry-After`, for error handlers that copy `error.headers` onto the response (Koa, express's final handler). */
-  readonly headers: Readonly<Record<string, string>>;
+  override readonly headers: Readonly<Record<string, string>>;
 
   constructor(retryAfter: number) {
     super(429, 'Too many login attempts, try again later', 'login_throttled');
