@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 
 const root = join(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** Optional integrations (devDependencies here): the core import and its types must not need them. */
+const OPTIONAL_PACKAGE =
+  /node_modules[\\/](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema|swagger-ui-dist)[\\/]|['"](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema)['"/]/;
 
 describe('the published package', () => {
   it('points main, types and the exports map at built files', () => {
@@ -40,8 +43,28 @@ describe('the published package', () => {
         'MemoryThrottleStore',
         'RedisThrottleStore',
         'TooManyLoginAttemptsError',
+        'loginSecuritySchemes',
+        'withLoginSecurity',
       ].sort(),
     );
+  });
+
+  it('loads no optional integration on import: the OpenAPI helpers work on plain objects', () => {
+    const script = "require('routing-controllers-login'); console.log(JSON.stringify(Object.keys(require.cache)))";
+    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
+    expect(loaded.filter((file: string) => OPTIONAL_PACKAGE.test(file))).to.deep.equal([]);
+    expect(loaded.some((file: string) => file.endsWith('dist/openapi/index.js'))).to.equal(true);
+  });
+
+  it('names no optional package in the published types', () => {
+    const declarations = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.d.ts'),
+    );
+    expect(declarations).to.include('index.d.ts');
+    const mentions = declarations.filter((file) =>
+      OPTIONAL_PACKAGE.test(readFileSync(join(root, 'dist', file), 'utf8')),
+    );
+    expect(mentions).to.deep.equal([]);
   });
 
   it('keeps internal modules unreachable', () => {

@@ -22,6 +22,16 @@ export {
 export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
+export {
+  type LoginSecurityOptions,
+  loginSecuritySchemes,
+  type OpenApiDocument,
+  type OpenApiPasswordFlow,
+  type OpenApiSecurityRequirement,
+  type OpenApiSecurityScheme,
+  type WithLoginSecurityOptions,
+  withLoginSecurity,
+} from './openapi';
 export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';
 export { PasswordForm } from './password-form';
 export type { LoginLogger } from './revocation/guarded-store';

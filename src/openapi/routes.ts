@@ -1,0 +1,60 @@
+import { getMetadataArgsStorage, type MetadataArgsStorage } from 'routing-controllers';
+import { type RouteRequirement, routeRequirement } from '../decorators/route-marks';
+
+/** A routing-controllers action and what its login decorators ask of a request. */
+export interface LoginRoute {
+  /** routing-controllers-openapi's default `operationId`: `Controller.method`. */
+  operationId: string;
+  /** The lower-case HTTP method (`get`, `post`, ...). */
+  httpMethod: string;
+  /** The controller and action route in OpenAPI form (`/items/{id}`), without any routePrefix. */
+  path: string | undefined;
+  /** `undefined`: nothing asks for a login here. */
+  requirement: RouteRequirement | undefined;
+}
+
+type HandlerArgs = MetadataArgsStorage['responseHandlers'][number];
+type ActionArgs = MetadataArgsStorage['actions'][number];
+
+/** Every action in `storage`, with the requirement the checkers will enforce on it. */
+export function loginRoutes(storage: MetadataArgsStorage = getMetadataArgsStorage()): LoginRoute[] {
+  return storage.actions.map((action) => ({
+    operationId: `${action.target.name}.${action.method}`,
+    httpMethod: action.type.toLowerCase(),
+    path: openApiPath(storage, action),
+    requirement: requirementOf(storage, action),
+  }));
+}
+
+/**
+ * The roles routing-controllers hands the authorization checker for this action (its
+ * ControllerMetadata and ActionMetadata read the first `authorized` entry of the class
+ * and of the method, and concatenate their values), added up by the checkers' own code.
+ */
+function requirementOf(storage: MetadataArgsStorage, action: ActionArgs): RouteRequirement | undefined {
+  const authorized = storage.responseHandlers.filter((h) => h.type === 'authorized' && h.target === action.target);
+  const onClass = authorized.find((h) => !h.method);
+  const onMethod = authorized.find((h) => h.method === action.method);
+  const users = storage.params.filter(
+    (p) => p.type === 'current-user' && p.object.constructor === action.target && p.method === action.method,
+  );
+  if (!onClass && !onMethod) {
+    // @CurrentUser() without @Authorized: the route reads a login if there is one.
+    if (users.length === 0) return undefined;
+    return { loginRequired: users.some((p) => p.required === true), scopes: [], refresh: false, fresh: false };
+  }
+  const roles: unknown[] = ([] as unknown[]).concat(rolesOf(onClass), rolesOf(onMethod));
+  const requirement = routeRequirement(roles);
+  const currentUserRequired = users.some((p) => p.required === true);
+  return currentUserRequired ? { ...requirement, loginRequired: true } : requirement;
+}
+
+const rolesOf = (handler: HandlerArgs | undefined): unknown => handler?.value || [];
+
+/** `/items/:id(\\d+)?` → `/items/{id}`, as routing-controllers-openapi writes paths; `undefined` for RegExp routes. */
+function openApiPath(storage: MetadataArgsStorage, action: ActionArgs): string | undefined {
+  const controllerRoute = storage.controllers.find((c) => c.target === action.target)?.route ?? '';
+  const route = action.route ?? '';
+  if (typeof controllerRoute !== 'string' || typeof route !== 'string') return undefined;
+  return `${controllerRoute}${route}`.replace(/:(\w+)(\([^)]*\))?[?*+]?/g, '{$1}');
+}
