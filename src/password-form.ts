@@ -29,13 +29,25 @@ export class PasswordForm {
   @Equals('password')
   grant_type?: string;
 
+  /** Sent by OAuth2 clients such as Swagger UI's Authorize dialog; the library does not check it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  client_id?: string;
+
+  /** Sent by some OAuth2 clients; kept out of `toJSON`, like the password. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  client_secret?: string;
+
   /**
-   * The form without its password, so a validation error that carries the form as its
+   * The form without its password (and client secret), so a validation error that carries the form as its
    * `target` (routing-controllers with `validation: false` and `@Body({ validate: true })`)
    * cannot echo it, nor can a log line that serialises the form.
    */
   toJSON(): Record<string, unknown> {
-    const { password: _password, ...rest } = this;
+    const { password: _password, client_secret: _secret, ...rest } = this;
     return rest;
   }
 

@@ -61,4 +61,37 @@ describe('PasswordForm', () => {
       .expect(400);
     await request(app).post('/form/token').send({ username: 'john', password: 42 }).expect(400);
   });
+
+  it("accepts Swagger UI's Authorize post (grant_type, scope, client_id, client_secret), even when unknown fields are refused", async () => {
+    const strict = appWith(
+      manager,
+      { controllers: [FormController], validation: { whitelist: true, forbidNonWhitelisted: true } },
+      (a) => a.use(express.urlencoded({ extended: false })),
+    );
+    const swaggerUi = {
+      grant_type: 'password',
+      username: 'john',
+      password: 'secret',
+      scope: 'read',
+      client_id: 'docs',
+      client_secret: 'shh',
+    };
+    const response = await request(strict).post('/form/token').type('form').send(swaggerUi).expect(200);
+    expect(response.body).to.deep.equal({ username: 'john', password: 'secret', scopes: ['read'], isForm: true });
+    await request(strict)
+      .post('/form/token')
+      .type('form')
+      .send({ ...swaggerUi, extra: 'field' })
+      .expect(400);
+  });
+
+  it('keeps the client secret out of toJSON, like the password', () => {
+    const form = Object.assign(new PasswordForm(), {
+      username: 'john',
+      password: 'pw',
+      client_id: 'c',
+      client_secret: 's',
+    });
+    expect(JSON.stringify(form)).to.equal('{"username":"john","client_id":"c"}');
+  });
 });
