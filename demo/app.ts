@@ -5,6 +5,7 @@ import { useContainer, useExpressServer } from 'routing-controllers';
 import { LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
+import { serveApiDocs } from './openapi';
 import type { DemoUser } from './users';
 
 /** Thrown for every failed login, so the error handler below can send browsers to /login. */
@@ -43,6 +44,7 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
 
   const app = express();
   app.use(express.urlencoded({ extended: false }));
+  serveApiDocs(app, manager);
   useExpressServer(
     app,
     loginConfig({ controllers: [AuthController, MeController, PagesController], defaultErrorHandler: false }),
