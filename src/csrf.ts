@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Exchange } from './frameworks';
 import type { TokenPayload } from './token/claims';
 
-/** The header a cookie-authenticated write must carry, and the readable cookie holding its value. */
+/** The header a cookie-authenticated write must carry, holding the token's CSRF value (lower case, as Node gives headers). */
 export const CSRF_HEADER = 'x-csrf-token';
+/** The readable cookie `setCookie` writes the token's CSRF value into, for the page's script to echo. */
 export const CSRF_COOKIE = 'csrf-token';
 
 /** Methods that must not change anything (RFC 9110 §9.2.1); every other one needs the header. */

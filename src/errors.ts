@@ -60,6 +60,18 @@ export function describeFailure(code: LoginErrorCode, claim?: string): string {
   return code === 'claim_invalid' && claim ? `The token claim ${claim} is missing or invalid` : DESCRIPTIONS[code];
 }
 
+/** The JSON body of a refused request (`LoginError.toJSON`): never the token, nor a private reason. */
+export interface LoginErrorBody {
+  /** The error class's name, e.g. `'InvalidCredentialsError'`. */
+  name: string;
+  /** A fixed sentence, e.g. `'Invalid credentials'`. */
+  message: string;
+  /** The reason, for the codes a client can act on, or all of them with `exposeErrorDescriptions`. */
+  code?: LoginErrorCode;
+  /** With `claim_invalid` and `exposeErrorDescriptions`: which claim. */
+  claim?: string;
+}
+
 /**
  * Base class of every error the library throws at request time. Besides
  * routing-controllers' `httpCode` it carries the http-errors fields (`status`,
@@ -107,7 +119,7 @@ export class LoginError extends HttpError {
   }
 
   /** The response body routing-controllers sends: never the token; reasons only if public or exposed. */
-  toJSON(): { name: string; message: string; code?: LoginErrorCode; claim?: string } {
+  toJSON(): LoginErrorBody {
     const body = { name: this.name, message: this.message };
     if (!this.exposed) return PUBLIC_CODES.has(this.code) ? { ...body, code: this.code } : body;
     return this.claim === undefined ? { ...body, code: this.code } : { ...body, code: this.code, claim: this.claim };
@@ -155,7 +167,9 @@ export class LoginConfigurationError extends Error {
 
 /** What a rejected request's `WWW-Authenticate` header says (RFC 6750 §3). */
 export interface BearerChallenge {
+  /** The RFC 6750 error code; without one the challenge is a bare `Bearer` (no token was sent). */
   error?: 'invalid_token' | 'insufficient_scope';
+  /** With `insufficient_scope`: the scopes the route requires, sent as `scope="..."`. */
   scopes?: readonly string[];
   /** `error_description`: our own sentences only (see `describeFailure`). */
   description?: string;

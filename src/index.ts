@@ -16,6 +16,7 @@ export {
   InvalidCredentialsError,
   LoginConfigurationError,
   LoginError,
+  type LoginErrorBody,
   type LoginErrorCode,
   LoginStoreUnavailableError,
 } from './errors';

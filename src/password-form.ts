@@ -11,11 +11,13 @@ export class PasswordForm {
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  /** The login name (OAuth2 calls it `username` whatever it holds: often an email address). At most 256 characters. */
   username!: string;
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
+  /** The password, to check against a hash; never in `toJSON`. At most 1024 characters. */
   password!: string;
 
   /** Space-separated scopes the client asks for. */

@@ -4,7 +4,9 @@ import { isThenable, type MaybePromise, type RevocationLookup, type RevocationSt
 
 /** Where the library reports a store outage; `console` fits. */
 export interface LoginLogger {
+  /** A store outage began: `error` is what the store threw, if it threw. */
   error(message: string, error?: unknown): void;
+  /** The store answers again. */
   warn(message: string): void;
 }
 

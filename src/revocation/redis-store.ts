@@ -5,14 +5,19 @@ import type { RevocationLookup, RevocationStore } from './store';
  * fits, so the library itself never imports ioredis.
  */
 export interface RedisCommands {
+  /** `SET key value PX milliseconds`: writes a key that Redis forgets after `milliseconds`. */
   set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
+  /** `EXISTS key`: 1 when the key is there, 0 when not. */
   exists(key: string): Promise<number>;
+  /** `GET key`: the value, or `null`. */
   get(key: string): Promise<string | null>;
   /** Used, when present, to read a token's revocation and its user's cut-off in one command. */
   mget?(...keys: string[]): Promise<Array<string | null>>;
   /** ioredis sets it on a `Cluster`, where the two keys may live on different nodes: then they are read apart. */
   isCluster?: boolean;
+  /** ioredis' event emitter: the store adds a quiet `'error'` listener when the client has none. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
+  /** How many `'error'` listeners the client has. */
   listenerCount?(event: 'error'): number;
 }
 

@@ -27,6 +27,7 @@ export interface KeyConfig {
 
 /** A JWK Set (RFC 7517 §5), as `manager.jwks()` returns and `/.well-known/jwks.json` serves. */
 export interface JsonWebKeySet {
+  /** The public keys, with `alg`, `use: 'sig'` and, when the key has one, `kid`. */
   keys: JsonWebKey[];
 }
 

@@ -17,11 +17,14 @@ export const ALGORITHMS = [
   'ES512',
 ] as const;
 
+/** One of {@link ALGORITHMS}: `'HS256'`, `'RS256'`, `'ES256'`... */
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 /** An encrypted PEM private key and the passphrase that opens it. */
 export interface EncryptedPrivateKey {
+  /** The encrypted PEM (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). */
   privateKey: string | Buffer;
+  /** The passphrase it was encrypted with. */
   passphrase: string;
 }
 
