@@ -9,7 +9,17 @@ import { isIP } from 'node:net';
  */
 export type ThrottleClient =
   | string
-  | { ip?: string | undefined; socket?: { remoteAddress?: string | undefined } | null; res?: ServerResponse };
+  | {
+      /** The client address as the framework sees it (express `req.ip`, Koa `ctx.ip`). */
+      ip?: string | undefined;
+      /** The connection, whose address counts when there is no `ip`. */
+      socket?: {
+        /** The peer's address. */
+        remoteAddress?: string | undefined;
+      } | null;
+      /** Where `Retry-After` is set when the attempt is refused. */
+      res?: ServerResponse;
+    };
 
 /** The address to count against, or `undefined` when none is known (then only the account counts). */
 export function addressOf(client: ThrottleClient): string | undefined {

@@ -1,4 +1,4 @@
-import { LoginError } from '../errors';
+import { LoginError, type LoginErrorBody } from '../errors';
 
 /**
  * 429: too many failed logins for this account or address; try again after
@@ -17,7 +17,10 @@ export class TooManyLoginAttemptsError extends LoginError {
   }
 
   /** `{ name, message, code, retryAfter }`: what a client needs to wait; nothing about the account. */
-  override toJSON(): ReturnType<LoginError['toJSON']> & { retryAfter: number } {
+  override toJSON(): LoginErrorBody & {
+    /** Seconds until the next attempt is counted. */
+    retryAfter: number;
+  } {
     return { ...super.toJSON(), retryAfter: this.retryAfter };
   }
 }

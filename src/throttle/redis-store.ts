@@ -5,9 +5,13 @@ import type { ThrottleLimits, ThrottleStore } from './store';
  * imports ioredis. Keys are independent, so a `Cluster` works too.
  */
 export interface ThrottleRedisCommands {
+  /** `EVAL script numberOfKeys ...args`: runs the store's Lua script atomically. */
   eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** `DEL key`: forgets a count (after a successful login). */
   del(key: string): Promise<number>;
+  /** ioredis' event emitter: the store adds a quiet `'error'` listener when the client has none. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
+  /** How many `'error'` listeners the client has. */
   listenerCount?(event: 'error'): number;
 }
 
