@@ -3,7 +3,9 @@
 
 /** The OAuth2 password flow (RFC 6749 §4.3), as an OpenAPI 3 `OAuthFlowObject`. */
 export interface OpenApiPasswordFlow {
+  /** Where the client posts the username and password: the manager's `tokenUrl`. */
   tokenUrl: string;
+  /** Where the client posts a refresh token (`grant_type=refresh_token`), if the app serves that grant. */
   refreshUrl?: string;
   /** Scope name → description. */
   scopes: Record<string, string>;
@@ -11,9 +13,37 @@ export interface OpenApiPasswordFlow {
 
 /** The security schemes this library describes: OAuth2 password, HTTP bearer, API key in a cookie. */
 export type OpenApiSecurityScheme =
-  | { type: 'oauth2'; description?: string; flows: { password: OpenApiPasswordFlow } }
-  | { type: 'http'; scheme: 'bearer'; bearerFormat?: string; description?: string }
-  | { type: 'apiKey'; in: 'cookie'; name: string; description?: string };
+  | {
+      /** OAuth2: Swagger UI's Authorize dialog posts the password form to the flow's `tokenUrl`. */
+      type: 'oauth2';
+      /** Shown beside the scheme. */
+      description?: string;
+      /** The one flow described. */
+      flows: {
+        /** The OAuth2 password flow. */
+        password: OpenApiPasswordFlow;
+      };
+    }
+  | {
+      /** HTTP authentication, here `Authorization: Bearer <token>`. */
+      type: 'http';
+      /** The HTTP authentication scheme. */
+      scheme: 'bearer';
+      /** A hint at the token's format, e.g. `'JWT'`. */
+      bearerFormat?: string;
+      /** Shown beside the scheme. */
+      description?: string;
+    }
+  | {
+      /** An API key, here the token in a cookie. */
+      type: 'apiKey';
+      /** Where the key travels. */
+      in: 'cookie';
+      /** The cookie's name: the manager's `cookieName`. */
+      name: string;
+      /** Shown beside the scheme. */
+      description?: string;
+    };
 
 /**
  * One way to satisfy an operation: scheme name → scopes (empty for non-OAuth2 schemes).
@@ -26,7 +56,10 @@ export type OpenApiSecurityRequirement = Record<string, string[]>;
  * `routingControllersToSpec` returns. Anything else in it is kept as it is.
  */
 export interface OpenApiDocument {
+  /** The OpenAPI version, e.g. `'3.0.0'`. */
   openapi: string;
+  /** The operations, by path and method: routes with login decorators get their `security` and responses. */
   paths?: object;
+  /** Where `securitySchemes` are added. */
   components?: object;
 }
