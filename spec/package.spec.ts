@@ -30,6 +30,7 @@ describe('the published package', () => {
         'RedisRevocationStore',
         'InsufficientScopeError',
         'InvalidCredentialsError',
+        'KeySourceUnavailableError',
         'LoggedIn',
         'LoginConfigurationError',
         'LoginError',

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { csrfPasses } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
-import { LoginConfigurationError } from './errors';
+import { KeySourceUnavailableError, LoginConfigurationError } from './errors';
 import { extractToken } from './extraction';
 import { type FailureReason, Failures } from './failures';
 import type { Exchange } from './frameworks';
+import { verifyPolicyFor } from './keys/trust';
 import type { ResolvedOptions } from './options';
 import { GuardedStore } from './revocation/guarded-store';
 import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
@@ -41,17 +42,9 @@ export class Authenticator<TUser> {
       defaults: options.cookieOptions,
     };
     this.failures = new Failures(options);
-    const { keys, clockTolerance: leeway, issuer, audience, maxAge, requiredClaims, maxTokenLength } = options;
-    this.policy = {
-      keys,
-      leeway,
-      maxLifetime: this.maxLifetime(),
-      issuer,
-      audience,
-      maxAge,
-      requiredClaims,
-      maxTokenLength,
-    };
+    const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
+    const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
+    this.policy = verifyPolicyFor(trust, common, maxTokenLength);
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -62,9 +55,23 @@ export class Authenticator<TUser> {
     return Math.floor(this.options.clock() / 1000);
   }
 
-  /** The longest lifetime a token may have; `revokeAllFor` cut-offs are kept this long. */
+  /** The longest lifetime of a token this manager issues. */
   maxLifetime(): number {
     return Math.max(this.options.defaultExpiry, this.options.refreshExpiry);
+  }
+
+  /**
+   * The longest lifetime a verified token may have, so `revokeAllFor` cut-offs are kept this
+   * long: what this manager issues, or for a verify-only manager `maxTokenLifetime` (no limit when unset).
+   */
+  verifiedLifetime(): number {
+    if (this.options.keys.signer) return this.maxLifetime();
+    return this.options.maxTokenLifetime ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Grows whenever the keys that verify tokens change (a remote JWK Set was refreshed with other keys). */
+  keysVersion(): number {
+    return this.policy.keys.version;
   }
 
   issuePolicy(defaultLifetime: number): IssuePolicy {
@@ -88,16 +95,35 @@ export class Authenticator<TUser> {
     this.loader = loader;
   }
 
-  /** Signature and claims, and that the token is of `type` (tokens without a type are access tokens). */
+  /**
+   * Signature and claims, and that the token is of `type` (tokens without a type are access
+   * tokens), with the keys known now. Throws `KeySourceUnavailableError` when no key is.
+   */
   verify(token: string, type: TokenType | undefined): Checked<TokenPayload> {
+    return this.settled(this.check(token, type));
+  }
+
+  private check(token: string, type: TokenType | undefined): Checked<TokenPayload> {
     const checked = verifyToken(token, this.policy, this.options.clock() / 1000);
     if (checked.ok && type !== undefined && tokenType(checked.value) !== type) return rejected('token_type_invalid');
     return checked;
   }
 
+  /** A remote key source with no usable key fails closed: a 503, never an anonymous user. */
+  private settled(checked: Checked<TokenPayload>): Checked<TokenPayload> {
+    if (!checked.ok && checked.code === 'key_source_unavailable') throw new KeySourceUnavailableError();
+    return checked;
+  }
+
   /** Verification, the CSRF check (given the exchange of a cookie token), revocation, the user. */
   async login(token: string, type: TokenType, csrfExchange?: Exchange): Promise<Login<TUser>> {
-    const checked = this.verify(token, type);
+    let checked = this.check(token, type);
+    // Only a token whose key is being fetched waits, for that one shared fetch, then is checked once more.
+    if (!checked.ok && checked.pending) {
+      await checked.pending;
+      checked = this.check(token, type);
+    }
+    checked = this.settled(checked);
     if (!checked.ok) return checked;
     const payload = checked.value;
     if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');

@@ -22,7 +22,8 @@ export type LoginErrorCode =
   | 'fresh_login_required'
   | 'csrf_failed'
   | 'store_unavailable'
-  | 'login_throttled';
+  | 'login_throttled'
+  | 'key_source_unavailable';
 
 /** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
 const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
@@ -31,6 +32,7 @@ const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'csrf_failed',
   'store_unavailable',
   'login_throttled',
+  'key_source_unavailable',
 ]);
 
 /** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
@@ -53,6 +55,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   csrf_failed: 'The CSRF token is missing or invalid',
   store_unavailable: 'The login service is unavailable',
   login_throttled: 'Too many login attempts',
+  key_source_unavailable: 'The keys to verify the token are unavailable',
 };
 
 /** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */
@@ -151,6 +154,13 @@ export class CsrfError extends LoginError {
 export class LoginStoreUnavailableError extends LoginError {
   constructor() {
     super(503, 'Login service unavailable', 'store_unavailable');
+  }
+}
+
+/** 503: no key could be had from a remote key source (JWK Set URL or discovery), so no token can be verified (fail closed). */
+export class KeySourceUnavailableError extends LoginError {
+  constructor() {
+    super(503, 'Login service unavailable', 'key_source_unavailable');
   }
 }
 

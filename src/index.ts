@@ -14,6 +14,7 @@ export {
   CsrfError,
   InsufficientScopeError,
   InvalidCredentialsError,
+  KeySourceUnavailableError,
   LoginConfigurationError,
   LoginError,
   type LoginErrorBody,
@@ -21,6 +22,8 @@ export {
   LoginStoreUnavailableError,
 } from './errors';
 export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
+export type { IssuerConfig } from './keys/options';
+export type { RemoteKeysOptions } from './keys/settings';
 export { loginConfig } from './login-config';
 export { LoginManager, type LoginMiddleware } from './login-manager';
 export {

@@ -108,8 +108,15 @@ export class LoginManager<TUser = unknown> {
   /** Refuses every token of `sub` issued until now ("log out everywhere"); tokens issued later work. */
   async revokeAllFor(sub: string): Promise<void> {
     if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeAllFor(): `sub` is a non-empty string.');
+    const lifetime = this.auth.verifiedLifetime();
+    if (lifetime === Number.POSITIVE_INFINITY) {
+      throw new TypeError(
+        'revokeAllFor(): this verify-only manager accepts tokens of any lifetime, so no cut-off could be forgotten; ' +
+          'set `maxTokenLifetime` to the longest lifetime its tokens have.',
+      );
+    }
     const now = this.auth.options.clock();
-    await this.auth.store.setCutoff(sub, now, now + this.auth.maxLifetime() * 1000);
+    await this.auth.store.setCutoff(sub, now, now + lifetime * 1000);
   }
 
   /**

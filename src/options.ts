@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { UserLoaderOption } from './decorators/user-loader';
 import type { LoginErrorCode } from './errors';
+import { type IssuerConfig, keySetup } from './keys/options';
+import type { RemoteKeysOptions } from './keys/settings';
+import type { TrustedIssuer } from './keys/source';
 import * as check from './option-checks';
 import type { LoginLogger } from './revocation/guarded-store';
 import type { RevocationStore } from './revocation/store';
@@ -87,6 +90,27 @@ export interface LoginOptions<TUser = unknown> {
   exposeErrorDescriptions?: boolean;
   /** Called with the reason whenever the library refuses a request or a token (for logs and metrics). */
   onAuthFailure?: AuthFailureHook;
+  /**
+   * Instead of `secret`/`keys`: the URL of the issuer's JWK Set (https; http only to
+   * localhost), fetched and cached. Makes a verify-only manager.
+   */
+  jwksUri?: string;
+  /**
+   * Instead of `secret`/`keys`: find the JWK Set through OpenID Connect discovery at
+   * `<issuer>/.well-known/openid-configuration` (its `issuer` must equal `issuer`). Makes a verify-only manager.
+   */
+  discovery?: boolean;
+  /** With `jwksUri` or `discovery`: the algorithms tokens may use. Default `['RS256']`. */
+  algorithms?: Algorithm[];
+  /**
+   * Instead of `issuer`, `audience` and the key options: several issuers, each with its own
+   * keys and audience. A token's `iss` picks one; any other `iss` is refused. Makes a verify-only manager.
+   */
+  issuers?: IssuerConfig[];
+  /** How JWK Sets are fetched and cached: time and size limits, cooldown, cache age bounds. */
+  remoteKeys?: RemoteKeysOptions;
+  /** Verify-only managers: the longest lifetime (`exp - iat`, `exp - now`) a token may have. Default: no limit. */
+  maxTokenLifetime?: Duration;
 }
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
@@ -94,7 +118,12 @@ export type AuthFailureHook = (code: LoginErrorCode, request: IncomingMessage | 
 
 /** Options after defaults and validation; what the manager runs on. */
 export interface ResolvedOptions<TUser> {
+  /** The keys this manager signs with and publishes (empty for a manager that fetches its keys). */
   keys: KeyRing;
+  /** The issuers whose tokens verify, with their keys. */
+  trust: TrustedIssuer[];
+  /** Seconds; verify-only managers only. */
+  maxTokenLifetime: number | undefined;
   tokenUrl: string;
   useHeader: boolean;
   useCookie: boolean;
@@ -151,6 +180,12 @@ const KNOWN_OPTIONS = new Set<string>([
   'maxTokenLength',
   'exposeErrorDescriptions',
   'onAuthFailure',
+  'jwksUri',
+  'discovery',
+  'algorithms',
+  'issuers',
+  'remoteKeys',
+  'maxTokenLifetime',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -161,9 +196,12 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     check.fail(`unknown option(s) ${unknown.join(', ')}; the options are ${[...KNOWN_OPTIONS].join(', ')}.`);
   }
   const clock = check.clock(options.clock);
+  const logger = check.logger(options.logger);
+  const issuer = check.issuer(options.issuer);
+  const audience = check.audience(options.audience);
   return {
     ...check.essentials(options),
-    keys: check.keys(options),
+    ...keySetup(options, { clock, logger, issuer, audience }),
     cookieName: check.cookieName(options.cookieName),
     defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
     notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
@@ -177,9 +215,9 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     csrf: check.flag('csrf', options.csrf, true),
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
     cookieOptions: check.cookieOptions(options.cookieOptions),
-    logger: check.logger(options.logger),
-    issuer: check.issuer(options.issuer),
-    audience: check.audience(options.audience),
+    logger,
+    issuer,
+    audience,
     clockTolerance: check.clockTolerance(options.clockTolerance),
     maxAge: check.duration('maxAge', options.maxAge),
     requiredClaims: check.requiredClaims(options.requiredClaims),

@@ -95,9 +95,6 @@ describe('adversarial: classic JWT attacks through a real app', () => {
       () => forge({ alg: 'RS256' }, claims(), rs256(keyPair('rsa').privateKey)),
       'algorithm_not_allowed',
     ],
-    ['kid as a path', () => ours(claims(), { kid: '../../etc/passwd' }), 'signature_invalid'],
-    ['kid as SQL', () => ours(claims(), { kid: "' OR '1'='1' --" }), 'signature_invalid'],
-    ['kid as a prototype name', () => ours(claims(), { kid: '__proto__' }), 'signature_invalid'],
     ['kid of 10 KB', () => ours(claims(), { kid: 'k'.repeat(10_240) }), 'token_too_long'],
     ['an unknown crit extension', () => ours(claims(), { crit: ['exp'], exp: 1 }), 'token_malformed'],
     ['typ JOSE+JSON', () => ours(claims(), { typ: 'JOSE+JSON' }), 'token_malformed'],
@@ -134,8 +131,26 @@ describe('adversarial: classic JWT attacks through a real app', () => {
     it(`refuses ${name}: 401 ${code}`, () => expectRefused(app, codes, make(), code));
   }
 
+  // With keys named by kid, a token's kid is only ever an opaque id (a single key without kid ignores it).
+  const named = { secret: undefined, keys: [{ kid: 'k1', algorithm: 'HS256' as const, secret: HS256_SECRET }] };
+  const kidAttacks: Array<[string, string]> = [
+    ['a path', '../../etc/passwd'],
+    ['SQL', "' OR '1'='1' --"],
+    ['a prototype name', '__proto__'],
+  ];
+  for (const [name, kid] of kidAttacks) {
+    it(`refuses kid as ${name} when keys are named: 401 signature_invalid`, async () => {
+      const withKids = target(named);
+      await request(withKids.app)
+        .get('/vault')
+        .set('Authorization', `Bearer ${ours(claims(), { kid: 'k1' })}`)
+        .expect(200);
+      await expectRefused(withKids.app, withKids.codes, ours(claims(), { kid }), 'signature_invalid');
+    });
+  }
+
   it('treats a 10 KB kid as just an unknown id when the length limit allows it', async () => {
-    const roomy = target({ maxTokenLength: 20_000 });
+    const roomy = target({ ...named, maxTokenLength: 20_000 });
     await expectRefused(roomy.app, roomy.codes, ours(claims(), { kid: 'k'.repeat(10_240) }), 'signature_invalid');
   });
 

@@ -57,8 +57,8 @@ describe('token/issue', () => {
       expect(() => access(undefined as never)).to.throw(TypeError);
     });
 
-    it('refuses claims the library sets: exp, iat, scopes, fresh, jti, type, csrf', () => {
-      for (const claim of ['exp', 'iat', 'scopes', 'fresh', 'jti', 'type', 'csrf']) {
+    it('refuses claims the library sets or reads as scopes: exp, iat, scopes, scope, scp, fresh, jti, type, csrf', () => {
+      for (const claim of ['exp', 'iat', 'scopes', 'scope', 'scp', 'fresh', 'jti', 'type', 'csrf']) {
         expect(() => access({ data: { sub: 'u', [claim]: 1 } }), claim).to.throw(
           TypeError,
           new RegExp(`data\\.${claim}`),

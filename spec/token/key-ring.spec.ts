@@ -38,7 +38,17 @@ describe('token/key-ring', () => {
   it('lets one key without kid verify tokens without one', () => {
     const ring = singleKeyRing(HS256_SECRET, 'HS256');
     expect(ring.find(undefined)?.algorithm).to.equal('HS256');
-    expect(ring.find('anything')).to.equal(undefined);
+  });
+
+  it('ignores the kid of a token when the only key has none (provider tokens always name one)', () => {
+    const ring = singleKeyRing(HS256_SECRET, 'HS256');
+    expect(ring.find('anything')).to.equal(ring.keys[0]);
+    const rotated = keyRingOf([
+      { kid: 'new', algorithm: 'RS256', privateKey: rsa.privatePem },
+      { algorithm: 'HS256', secret: HS256_SECRET },
+    ]);
+    expect(rotated.find('anything')).to.equal(undefined);
+    expect(rotated.find(undefined)?.algorithm).to.equal('HS256');
   });
 
   it('publishes public keys only, as a JWK Set without private members', () => {

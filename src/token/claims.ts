@@ -12,6 +12,10 @@ export interface TokenPayload {
   nbf?: number;
   /** What the token allows, as given to `createAccessToken`. */
   scopes?: string[];
+  /** OAuth scopes (RFC 8693, RFC 9068): space-delimited; count when `scopes` is absent. */
+  scope?: string;
+  /** Scopes as some providers write them (Okta: an array, Entra ID: space-delimited); count when `scopes` is absent. */
+  scp?: string | string[];
   /** The token's unique id, for revocation. */
   jti?: string;
   /** `'access'` or `'refresh'`; a token without one is an access token. */
@@ -35,6 +39,8 @@ export interface Rejection {
   ok: false;
   code: LoginErrorCode;
   claim?: string;
+  /** A fetch of keys under way that may know the token's key: verify again once it settles (it never rejects). */
+  pending?: Promise<void>;
 }
 
 export const rejected = (code: LoginErrorCode, claim?: string): Rejection =>
@@ -110,10 +116,14 @@ function partyFailure(payload: Record<string, unknown>, policy: ClaimPolicy): Re
 }
 
 function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
-  const { sub, scopes, jti, type, fresh, csrf } = payload;
+  const { sub, scopes, scope, scp, jti, type, fresh, csrf } = payload;
   if (typeof sub !== 'string' || sub === '') return rejected('claim_invalid', 'sub');
-  if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
-    return rejected('claim_invalid', 'scopes');
+  if (scopes !== undefined && !isStringList(scopes)) return rejected('claim_invalid', 'scopes');
+  // Provider scopes are only read without `scopes`, so only then must they be well-formed.
+  if (scopes === undefined && scope !== undefined && typeof scope !== 'string')
+    return rejected('claim_invalid', 'scope');
+  if (scopes === undefined && scp !== undefined && typeof scp !== 'string' && !isStringList(scp)) {
+    return rejected('claim_invalid', 'scp');
   }
   if (jti !== undefined && (typeof jti !== 'string' || jti === '')) return rejected('claim_invalid', 'jti');
   if (type !== undefined && type !== 'access' && type !== 'refresh') return rejected('claim_invalid', 'type');
@@ -122,12 +132,26 @@ function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
   return undefined;
 }
 
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
 /** True when every required scope is granted; extra grants are fine, `[]` always passes. */
 export function grantsScopes(payload: TokenPayload, required: readonly string[]): boolean {
   if (required.length === 0) return true;
-  const granted = payload.scopes ?? [];
+  const granted = grantedScopes(payload);
   return required.every((scope) => granted.includes(scope));
 }
+
+/** The token's scopes: `scopes` (ours) when present, else `scope` and `scp` (identity providers') together. */
+export function grantedScopes(payload: TokenPayload): readonly string[] {
+  if (payload.scopes !== undefined) return payload.scopes;
+  const { scope, scp } = payload;
+  if (scope === undefined && scp === undefined) return [];
+  return [...spaceDelimited(scope), ...(Array.isArray(scp) ? scp : spaceDelimited(scp))];
+}
+
+const spaceDelimited = (value: string | undefined): string[] =>
+  value === undefined ? [] : value.split(' ').filter((entry) => entry !== '');
 
 /** The token's type; tokens from before types existed are access tokens. */
 export const tokenType = (payload: TokenPayload): TokenType => payload.type ?? 'access';

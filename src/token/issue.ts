@@ -54,6 +54,8 @@ const RESERVED: Record<string, string> = {
   csrf: 'is generated',
   iss: 'is set from the issuer option',
   aud: 'is set from the audience option',
+  scope: 'would count as scopes; use the scopes option',
+  scp: 'would count as scopes; use the scopes option',
 };
 
 /** The keys each request takes; anything else is a mistake that would otherwise be ignored. */

@@ -1,5 +1,7 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../errors';
+import { choiceOf, type KeyChoice, type KeySelector, type KeySource } from '../keys/source';
+import { type Rejection, rejected } from './claims';
 import {
   type Algorithm,
   type EncryptedPrivateKey,
@@ -43,7 +45,9 @@ export interface RingKey {
  * The manager's keys. A token picks its key by `kid` through a Map lookup, so a `kid`
  * is only ever an opaque id: never a path, a query or a URL.
  */
-export class KeyRing {
+export class KeyRing implements KeySource, KeySelector {
+  /** Configured keys never change. */
+  readonly version = 0;
   /** The key new tokens are signed with: the first one with private material. */
   readonly signer: RingKey | undefined;
   private readonly byKid = new Map<string, RingKey>();
@@ -63,10 +67,26 @@ export class KeyRing {
     this.unnamed = unnamed[0];
   }
 
-  /** The key a token's `kid` header names; a token without one uses the key without one. */
+  /**
+   * The key a token's `kid` header names; a token without one uses the key without one.
+   * When that is the only key, a token's `kid` is ignored, as identity providers always
+   * send one (and as jsonwebtoken and express-jwt do): there is nothing else it could pick.
+   */
   find(kid: unknown): RingKey | undefined {
-    if (kid === undefined) return this.unnamed;
+    if (kid === undefined || (this.unnamed && this.keys.length === 1)) return this.unnamed;
     return typeof kid === 'string' ? this.byKid.get(kid) : undefined;
+  }
+
+  /** The key for a token's `alg` and `kid`: the algorithm must be the one of the key `kid` picks. */
+  keyFor(alg: unknown, kid: unknown): RingKey | Rejection {
+    if (!this.allows(alg)) return rejected('algorithm_not_allowed');
+    const key = this.find(kid);
+    if (!key) return rejected('signature_invalid');
+    return key.algorithm === alg ? key : rejected('algorithm_not_allowed');
+  }
+
+  select(header: Record<string, unknown>): KeyChoice {
+    return choiceOf(this.keyFor(header.alg, header.kid));
   }
 
   allows(algorithm: unknown): boolean {

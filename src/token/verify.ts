@@ -1,5 +1,5 @@
+import type { KeySelector } from '../keys/source';
 import { type Checked, type ClaimPolicy, checkClaims, isPlainObject, rejected, type TokenPayload } from './claims';
-import type { KeyRing } from './key-ring';
 import { signatureValid } from './signature';
 
 /** A JWS compact serialisation: three base64url parts, the last (the signature) may be empty. */
@@ -9,14 +9,15 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const JWT_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
 
 export interface VerifyPolicy extends ClaimPolicy {
-  keys: KeyRing;
+  /** Picks the key (and, with several issuers, the claim policy) for a token. */
+  keys: KeySelector;
   /** Longer tokens are refused before any decoding or crypto. */
   maxTokenLength: number;
 }
 
 /**
  * Checks a token completely, cheapest checks first: length, shape, header, the key its
- * `kid` names, the signature (`node:crypto` on the segments as sent, pinned to that key's
+ * `iss`, `alg` and `kid` pick, the signature (`node:crypto` on the segments as sent, pinned to that key's
  * one algorithm), then claims. Header and payload are decoded once. Never throws.
  * `now` is in (fractional) seconds.
  */
@@ -30,16 +31,15 @@ export function verifyToken(token: string, policy: VerifyPolicy, now: number): C
   if (!isPlainObject(header) || !isPlainObject(claims)) return rejected('token_malformed');
   const headerProblem = checkHeader(header);
   if (headerProblem) return headerProblem;
-  if (!policy.keys.allows(header.alg)) return rejected('algorithm_not_allowed');
   // jku, x5u, jwk and x5c are never read: the only keys are the configured ones.
-  const key = policy.keys.find(header.kid);
-  if (!key) return rejected('signature_invalid');
-  if (header.alg !== key.algorithm) return rejected('algorithm_not_allowed');
+  const choice = policy.keys.select(header, claims);
+  if (!choice.ok) return choice;
+  const { key } = choice;
   const signed = token.slice(0, payloadEnd);
   if (!signatureValid(key.algorithm, key.verifyKey, signed, token.slice(payloadEnd + 1))) {
     return rejected('signature_invalid');
   }
-  return checkClaims(claims, now, policy);
+  return checkClaims(claims, now, choice.policy ?? policy);
 }
 
 /** `crit` names extensions we would have to understand (RFC 7515 §4.1.11): we understand none. */

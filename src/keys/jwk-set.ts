@@ -1,0 +1,83 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { isPlainObject } from '../token/claims';
+import type { RingKey } from '../token/key-ring';
+import { type Algorithm, loadPublicKey } from '../token/keys';
+
+/** A key found for a token, the key's algorithm differing from the token's, or nothing. */
+export type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;
+
+/**
+ * The usable keys of a fetched JWK Set. A key without `alg` verifies with each
+ * configured algorithm of its family, so it may stand for several `RingKey`s.
+ */
+export class FetchedKeys {
+  private readonly byKid = new Map<string, RingKey[]>();
+  private readonly unnamed: RingKey[] = [];
+  /** A set of one key without `kid`: like a single configured key, it verifies whatever `kid` a token names. */
+  private readonly only: RingKey[] | undefined;
+
+  constructor(keys: ReadonlyArray<{ kid: string | undefined; variants: RingKey[] }>) {
+    for (const { kid, variants } of keys) {
+      if (kid === undefined) this.unnamed.push(...variants);
+      else this.byKid.set(kid, [...(this.byKid.get(kid) ?? []), ...variants]);
+    }
+    this.only = keys.length === 1 && keys[0]?.kid === undefined ? this.unnamed : undefined;
+  }
+
+  find(alg: Algorithm, kid: unknown): FetchedKeyLookup {
+    const named = this.only ?? (kid === undefined ? this.unnamed : typeof kid === 'string' ? this.byKid.get(kid) : []);
+    if (!named?.length) return undefined;
+    return named.find((key) => key.algorithm === alg) ?? 'wrong_algorithm';
+  }
+}
+
+/**
+ * Reads a JWK Set (RFC 7517 §5) for the configured `algorithms`. Keys that cannot
+ * serve here are skipped, as providers publish some on purpose (Keycloak's `enc`
+ * key): `use` other than `sig`, `key_ops` without `verify`, an `alg` not configured,
+ * symmetric or private keys, weak RSA, a curve that does not fit. Throws when the
+ * document is not a JWK Set or leaves no usable key.
+ */
+export function readJwks(document: unknown, algorithms: readonly Algorithm[]): FetchedKeys {
+  if (!isPlainObject(document) || !Array.isArray(document.keys)) {
+    throw new Error('the document is not a JWK Set ({ "keys": [...] })');
+  }
+  const usable = document.keys.map((jwk) => usableKey(jwk, algorithms)).filter((key) => key !== undefined);
+  if (usable.length === 0) {
+    throw new Error(
+      `none of its ${document.keys.length} keys can verify ${algorithms.join(', ')} signatures ` +
+        '(set `algorithms` to what the issuer signs with)',
+    );
+  }
+  return new FetchedKeys(usable);
+}
+
+function usableKey(jwk: unknown, algorithms: readonly Algorithm[]) {
+  if (!isPlainObject(jwk) || (jwk.kty !== 'RSA' && jwk.kty !== 'EC')) return undefined;
+  if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return undefined;
+  if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return undefined;
+  if ('d' in jwk) return undefined;
+  const family = jwk.kty === 'RSA' ? /^(RS|PS)/ : /^ES/;
+  const candidates = jwk.alg === undefined ? algorithms.filter((alg) => family.test(alg)) : [jwk.alg];
+  const key = publicKey(jwk);
+  if (!key) return undefined;
+  const kid = jwk.kid as string | undefined;
+  const variants = candidates.flatMap((algorithm) => {
+    if (!algorithms.includes(algorithm as Algorithm)) return [];
+    try {
+      return [{ kid, algorithm, verifyKey: loadPublicKey(key, algorithm as Algorithm), signKey: undefined } as RingKey];
+    } catch {
+      return []; // weak RSA, or an EC curve that does not fit the algorithm
+    }
+  });
+  return variants.length ? { kid, variants } : undefined;
+}
+
+function publicKey(jwk: Record<string, unknown>): KeyObject | undefined {
+  try {
+    return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+import type { Clock } from '../options';
+import type { LoginLogger } from '../revocation/guarded-store';
+import { type Rejection, rejected } from '../token/claims';
+import type { RingKey } from '../token/key-ring';
+import type { Algorithm } from '../token/keys';
+import { type FetchLimits, fetchJson } from './fetch-json';
+import { type FetchedKeys, readJwks } from './jwk-set';
+import type { KeySource } from './source';
+
+/** How remote keys are fetched and kept; times in milliseconds. */
+export interface RemoteSettings extends FetchLimits {
+  /** No fetch starts sooner than this after the previous one, whatever tokens arrive. */
+  cooldown: number;
+  /** The bounds put on the `Cache-Control` max-age of a JWK Set. */
+  minCacheAge: number;
+  maxCacheAge: number;
+}
+
+/** How long a JWK Set is kept when its response says nothing (as jose and express-oauth2-jwt-bearer do). */
+const DEFAULT_CACHE_AGE = 10 * 60_000;
+
+/** Where a remote key set is: its JWK Set URL, or how to find it (OpenID Connect discovery); `label` names it in logs. */
+export interface KeyLocation {
+  label: string;
+  jwksUri(limits: FetchLimits): Promise<string>;
+}
+
+/**
+ * A JWK Set fetched from a URL and kept for its `Cache-Control` max-age (within bounds).
+ * Lookups never wait on a known key: an expired set keeps answering while a refresh runs
+ * in the background. A token naming an unknown `kid` starts a refresh (at most one per
+ * cooldown, shared by every request that misses meanwhile). A failed refresh keeps the
+ * keys already known; with none known, tokens are refused with `key_source_unavailable`.
+ * An outage is logged when it starts and when it ends, not per request.
+ */
+export class RemoteKeySet implements KeySource {
+  version = 0;
+  private keys: FetchedKeys | undefined;
+  private text: string | undefined;
+  private expiresAt = 0;
+  private lastFetch = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | undefined;
+  private down = false;
+
+  constructor(
+    private readonly location: KeyLocation,
+    private readonly algorithms: readonly Algorithm[],
+    private readonly settings: RemoteSettings,
+    private readonly clock: Clock,
+    private readonly logger: LoginLogger,
+  ) {}
+
+  keyFor(alg: unknown, kid: unknown): RingKey | Rejection {
+    // An algorithm that is not configured is refused before anything is fetched.
+    if (!this.algorithms.includes(alg as Algorithm)) return rejected('algorithm_not_allowed');
+    const now = this.clock();
+    const { keys } = this;
+    if (keys && now >= this.expiresAt) this.refresh(now);
+    const found = keys?.find(alg as Algorithm, kid);
+    if (found === 'wrong_algorithm') return rejected('algorithm_not_allowed');
+    if (found) return found;
+    const pending = this.refresh(now);
+    const code = keys ? 'signature_invalid' : 'key_source_unavailable';
+    return pending ? { ok: false, code, pending } : rejected(code);
+  }
+
+  /** The fetch under way, a new one unless one started within the cooldown, or `undefined`. */
+  private refresh(now: number): Promise<void> | undefined {
+    if (this.inflight) return this.inflight;
+    if (now < this.lastFetch + this.settings.cooldown) return undefined;
+    this.lastFetch = now;
+    this.inflight = this.fetchKeys().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  /** Fetches and installs the set; never rejects, so no caller can leave an unhandled rejection. */
+  private async fetchKeys(): Promise<void> {
+    try {
+      const { text, json, maxAge } = await fetchJson(await this.location.jwksUri(this.settings), this.settings);
+      const keys = readJwks(json, this.algorithms);
+      if (text !== this.text) {
+        this.keys = keys;
+        this.text = text;
+        this.version += 1;
+      }
+      this.expiresAt = this.clock() + this.cacheAge(maxAge);
+      this.markAvailable();
+    } catch (error) {
+      this.markUnavailable(error);
+    }
+  }
+
+  private cacheAge(maxAge: number | undefined): number {
+    const { minCacheAge, maxCacheAge } = this.settings;
+    const wanted = maxAge === undefined ? DEFAULT_CACHE_AGE : maxAge * 1000;
+    return Math.min(Math.max(wanted, minCacheAge), maxCacheAge);
+  }
+
+  private markUnavailable(error: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    const consequence = this.keys
+      ? 'the keys already known keep working'
+      : 'tokens are refused with 503 until it is back';
+    this.logger.error(
+      `routing-controllers-login: key source ${this.location.label} unavailable; ${consequence}: ${reason(error)}`,
+      error,
+    );
+  }
+
+  private markAvailable(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.logger.warn(`routing-controllers-login: key source ${this.location.label} available again`);
+  }
+}
+
+const reason = (error: unknown): string =>
+  error instanceof Error
+    ? error.cause instanceof Error
+      ? `${error.message} (${error.cause.message})`
+      : error.message
+    : String(error);

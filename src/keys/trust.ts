@@ -1,0 +1,65 @@
+import { type ClaimPolicy, rejected } from '../token/claims';
+import type { VerifyPolicy } from '../token/verify';
+import { choiceOf, type KeyChoice, type KeySelector, type TrustedIssuer } from './source';
+
+/** What every issuer's tokens must satisfy alike: the claim policy without `issuer` and `audience`. */
+export type CommonClaimPolicy = Omit<ClaimPolicy, 'issuer' | 'audience'>;
+
+/**
+ * The verification policy for the issuers a manager trusts. One issuer: its `iss` and
+ * audience are the policy's. Several: the token's `iss` picks one (an exact Map lookup)
+ * before any key is looked up or fetched, and that issuer's audience applies.
+ */
+export function verifyPolicyFor(
+  trusted: readonly TrustedIssuer[],
+  common: CommonClaimPolicy,
+  maxTokenLength: number,
+): VerifyPolicy {
+  const [only] = trusted;
+  if (only && trusted.length === 1) {
+    const { issuer, audience } = only;
+    return { ...common, issuer, audience, maxTokenLength, keys: new OneIssuer(only) };
+  }
+  return { ...common, maxTokenLength, keys: new SeveralIssuers(trusted, common) };
+}
+
+/** The keys of the one issuer a manager trusts; a configured `iss` is checked before a key is fetched. */
+class OneIssuer implements KeySelector {
+  constructor(private readonly trusted: TrustedIssuer) {}
+
+  get version(): number {
+    return this.trusted.keys.version;
+  }
+
+  select(header: Record<string, unknown>, claims: Record<string, unknown>): KeyChoice {
+    const { issuer, keys } = this.trusted;
+    if (issuer !== undefined && claims.iss !== issuer) return rejected('issuer_invalid');
+    return choiceOf(keys.keyFor(header.alg, header.kid));
+  }
+}
+
+/** Several issuers: `iss` picks one, so an unknown or missing `iss` is refused without a fetch. */
+class SeveralIssuers implements KeySelector {
+  private readonly byIssuer = new Map<string, { trusted: TrustedIssuer; policy: ClaimPolicy }>();
+
+  constructor(
+    private readonly trusted: readonly TrustedIssuer[],
+    common: CommonClaimPolicy,
+  ) {
+    for (const entry of trusted) {
+      const { issuer, audience } = entry;
+      if (issuer !== undefined) this.byIssuer.set(issuer, { trusted: entry, policy: { ...common, issuer, audience } });
+    }
+  }
+
+  get version(): number {
+    return this.trusted.reduce((sum, { keys }) => sum + keys.version, 0);
+  }
+
+  select(header: Record<string, unknown>, claims: Record<string, unknown>): KeyChoice {
+    const entry = typeof claims.iss === 'string' ? this.byIssuer.get(claims.iss) : undefined;
+    if (!entry) return rejected('issuer_invalid');
+    const found = entry.trusted.keys.keyFor(header.alg, header.kid);
+    return 'ok' in found ? found : { ok: true, key: found, policy: entry.policy };
+  }
+}
