@@ -35,19 +35,19 @@ export class AuthController {
     const user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
-    const data = { sub: user.email };
-    return {
-      access_token: this.manager.createAccessToken({ data, scopes, fresh: true }),
-      refresh_token: this.manager.createRefreshToken({ data, scopes }),
-      token_type: 'bearer',
-    };
+    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
+    return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' };
   }
 
-  /** `Authorization: Bearer <refresh token>` → a new access token (never fresh). */
+  /**
+   * `Authorization: Bearer <refresh token>` → a new access token (never fresh) and a new
+   * refresh token; the one sent is retired, and sending it again ends the whole login.
+   */
   @LoggedIn({ refresh: true })
   @Post('/refresh')
   async refresh(@Req() request: Request) {
-    return { access_token: await this.manager.refreshAccessToken(request), token_type: 'bearer' };
+    const tokens = await this.manager.refreshTokens(request);
+    return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' };
   }
 }
 

@@ -8,6 +8,7 @@ import type { Exchange } from './frameworks';
 import { verifyPolicyFor } from './keys/trust';
 import type { ResolvedOptions } from './options';
 import { GuardedStore } from './revocation/guarded-store';
+import { familyLookups, familyRefusal } from './revocation/rotation';
 import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
 import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
 import { type IssuePolicy, renewedClaims } from './token/issue';
@@ -127,7 +128,11 @@ export class Authenticator<TUser> {
     if (!checked.ok) return checked;
     const payload = checked.value;
     if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
+    // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
+    const family = familyLookups(this, payload, type);
     if (await this.store.isRevoked(payload)) return rejected('token_revoked');
+    const refused = family && (await familyRefusal(this, payload, await family));
+    if (refused) return { ok: false, ...refused };
     this.loader ??= resolveUserLoader<TUser>(undefined);
     // The loader's own exceptions propagate: an outage is not an anonymous user.
     const user = (await this.loader(payload.sub, payload)) ?? undefined;

@@ -23,7 +23,8 @@ export type LoginErrorCode =
   | 'csrf_failed'
   | 'store_unavailable'
   | 'login_throttled'
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  | 'refresh_token_reused';
 
 /** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
 const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
@@ -33,6 +34,7 @@ const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'store_unavailable',
   'login_throttled',
   'key_source_unavailable',
+  'refresh_token_reused',
 ]);
 
 /** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
@@ -56,6 +58,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   store_unavailable: 'The login service is unavailable',
   login_throttled: 'Too many login attempts',
   key_source_unavailable: 'The keys to verify the token are unavailable',
+  refresh_token_reused: 'The refresh token was already used',
 };
 
 /** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */

@@ -45,6 +45,7 @@ export {
   RedisRevocationStore,
   type RedisRevocationStoreOptions,
 } from './revocation/redis-store';
+export type { TokenPair } from './revocation/rotation';
 export type { MaybePromise, RevocationLookup, RevocationStore } from './revocation/store';
 export type { SessionCookieOptions } from './session-cookies';
 export type { CookieOptions } from './set-cookie';
@@ -57,6 +58,7 @@ export { RedisThrottleStore, type RedisThrottleStoreOptions, type ThrottleRedisC
 export type { ThrottleLimits, ThrottleStore } from './throttle/store';
 export type { TokenPayload, TokenType } from './token/claims';
 export type { Duration } from './token/duration';
+export type { TokenPairRequest } from './token/family';
 export type { AccessTokenRequest, RefreshTokenRequest, TokenData } from './token/issue';
 export type { JsonWebKeySet, KeyConfig } from './token/key-ring';
 export { ALGORITHMS, type Algorithm, type EncryptedPrivateKey, type PublicKeyInput, type Secret } from './token/keys';

@@ -3,11 +3,14 @@ import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controlle
 import { Authenticator } from './authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor, routeTokenType } from './checkers';
 import type { UserLoaderFunction } from './decorators/user-loader';
+import { extractToken } from './extraction';
 import { exchangeOf, type HttpExchange, NodeExchange, respondingExchangeOf } from './frameworks';
 import { type LoginOptions, resolveOptions } from './options';
+import { retire, type TokenPair } from './revocation/rotation';
 import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } from './session-cookies';
 import type { CookieOptions } from './set-cookie';
 import { grantsScopes, isPlainObject, type TokenPayload } from './token/claims';
+import { pairClaims, rotatedClaims, type TokenPairRequest } from './token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest, renewedClaims } from './token/issue';
 import type { JsonWebKeySet } from './token/key-ring';
 
@@ -60,20 +63,50 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
+   * A login's tokens, in one new family: an access token (`fresh` if asked) and a refresh
+   * token, each with its default lifetime. A reused refresh token later revokes both.
+   */
+  createTokens(request: TokenPairRequest): TokenPair {
+    const { defaultExpiry, refreshExpiry } = this.auth.options;
+    const claims = pairClaims(request, this.auth.issuePolicy(defaultExpiry), this.auth.issuePolicy(refreshExpiry));
+    return {
+      accessToken: this.auth.sign(claims.access, 'createTokens'),
+      refreshToken: this.auth.sign(claims.refresh, 'createTokens'),
+    };
+  }
+
+  /**
    * A new access token from a refresh token (a string, or the request a refresh route
    * authenticated: express's `req`, a Koa `ctx` or `ctx.request`), with its `sub`, data
-   * and scopes. Never fresh.
+   * and scopes. Never fresh. Does not rotate (see `refreshTokens`); a refresh token
+   * already rotated away is refused here too.
    */
   async refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
-    const exchange =
-      typeof refreshToken === 'string' ? undefined : exchangeOf(refreshToken, undefined, 'refreshAccessToken()');
-    const login = exchange
-      ? await this.auth.loginFor(exchange, 'refresh')
-      : await this.auth.login(refreshToken as string, 'refresh');
-    if (!login.ok) throw this.auth.failures.login(login, exchange);
-    const { defaultExpiry } = this.auth.options;
-    const claims = renewedClaims(login.payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false);
-    return this.auth.sign(claims, 'refreshAccessToken');
+    const { payload } = await this.refreshLogin(refreshToken, 'refreshAccessToken()');
+    return this.accessFrom(payload, 'refreshAccessToken');
+  }
+
+  /**
+   * New tokens from a refresh token (a string, or the request a refresh route
+   * authenticated). With rotation (`rotateRefreshTokens`, on by default) the refresh token
+   * given is retired and a new one of the same login returned; presenting a retired one
+   * again revokes every token of that login and rejects with `refresh_token_reused`, and of
+   * concurrent uses of one refresh token exactly one succeeds. Without rotation, the
+   * refresh token given comes back.
+   */
+  async refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
+    const { payload, exchange } = await this.refreshLogin(refreshToken, 'refreshTokens()');
+    if (!this.auth.options.rotateRefreshTokens) {
+      const given = exchange ? extractToken(exchange.req, this.auth.options)?.token : refreshToken;
+      return { accessToken: this.accessFrom(payload, 'refreshTokens'), refreshToken: given as string };
+    }
+    const reused = await retire(this.auth, payload);
+    if (reused) throw this.auth.failures.login(reused, exchange);
+    const claims = rotatedClaims(payload, this.auth.issuePolicy(this.auth.options.refreshExpiry));
+    return {
+      accessToken: this.accessFrom(claims as TokenPayload, 'refreshTokens'),
+      refreshToken: this.auth.sign(claims, 'refreshTokens'),
+    };
   }
 
   /** Verifies `token`, checks it was not revoked, loads its user; any failure rejects with the not-authenticated error. */
@@ -175,6 +208,22 @@ export class LoginManager<TUser = unknown> {
         next();
       }, next);
     };
+  }
+
+  /** The verified, unrevoked, unused payload of a refresh token, or the not-authenticated error. */
+  private async refreshLogin(refreshToken: string | HttpExchange, caller: string) {
+    const exchange = typeof refreshToken === 'string' ? undefined : exchangeOf(refreshToken, undefined, caller);
+    const login = exchange
+      ? await this.auth.loginFor(exchange, 'refresh')
+      : await this.auth.login(refreshToken as string, 'refresh');
+    if (!login.ok) throw this.auth.failures.login(login, exchange);
+    return { payload: login.payload, exchange };
+  }
+
+  /** A new access token (never fresh) with the data, scopes and family of `payload`. */
+  private accessFrom(payload: TokenPayload, caller: string): string {
+    const { defaultExpiry } = this.auth.options;
+    return this.auth.sign(renewedClaims(payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false), caller);
   }
 
   private verified(token: string): TokenPayload {

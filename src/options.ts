@@ -6,6 +6,7 @@ import type { RemoteKeysOptions } from './keys/settings';
 import type { TrustedIssuer } from './keys/source';
 import * as check from './option-checks';
 import type { LoginLogger } from './revocation/guarded-store';
+import { rotationOption } from './revocation/rotation';
 import type { RevocationStore } from './revocation/store';
 import type { SessionCookieOptions } from './session-cookies';
 import type { Duration } from './token/duration';
@@ -111,6 +112,12 @@ export interface LoginOptions<TUser = unknown> {
   remoteKeys?: RemoteKeysOptions;
   /** Verify-only managers: the longest lifetime (`exp - iat`, `exp - now`) a token may have. Default: no limit. */
   maxTokenLifetime?: Duration;
+  /**
+   * Refresh-token rotation with reuse detection (RFC 9700 §4.14.2): `refreshTokens()`
+   * retires the refresh token it is given and returns a new one; a retired one presented
+   * again revokes every token of its login (401 `refresh_token_reused`). Default `true`.
+   */
+  rotateRefreshTokens?: boolean;
 }
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
@@ -149,6 +156,7 @@ export interface ResolvedOptions<TUser> {
   maxTokenLength: number;
   exposeErrorDescriptions: boolean;
   onAuthFailure: AuthFailureHook | undefined;
+  rotateRefreshTokens: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -186,6 +194,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'issuers',
   'remoteKeys',
   'maxTokenLifetime',
+  'rotateRefreshTokens',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -199,6 +208,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const logger = check.logger(options.logger);
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
+  const revocationStore = check.revocationStore(options.revocationStore, clock);
   return {
     ...check.essentials(options),
     ...keySetup(options, { clock, logger, issuer, audience }),
@@ -210,7 +220,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     scopes: check.scopeDescriptions(options.scopes),
     clock,
     refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
-    revocationStore: check.revocationStore(options.revocationStore, clock),
+    revocationStore,
     storeTimeout: check.storeTimeout(options.storeTimeout),
     csrf: check.flag('csrf', options.csrf, true),
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
@@ -224,5 +234,6 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     maxTokenLength: check.maxTokenLength(options.maxTokenLength),
     exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
+    rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
   };
 }

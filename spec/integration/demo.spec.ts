@@ -64,19 +64,23 @@ describe('the demo (npm run demo)', () => {
     expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
   });
 
-  it('refreshes: a refresh token gets a new access token at /auth/refresh and nothing at /me', async () => {
+  it('refreshes with rotation: new tokens at /auth/refresh, nothing at /me, and a reused one ends the login', async () => {
     const issued = (await (await post('/auth/token', credentials, form)).json()) as {
       refresh_token: string;
       access_token: string;
     };
     const refreshed = await post('/auth/refresh', '', form, { authorization: `Bearer ${issued.refresh_token}` });
     expect(refreshed.status).to.equal(200);
-    const { access_token } = (await refreshed.json()) as { access_token: string };
+    const { access_token, refresh_token } = (await refreshed.json()) as { access_token: string; refresh_token: string };
     expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(200);
+    expect(refresh_token).to.be.a('string').and.not.equal(issued.refresh_token);
     expect((await get('/me', { authorization: `Bearer ${issued.refresh_token}` })).status).to.equal(401);
     expect((await post('/auth/refresh', '', form, { authorization: `Bearer ${issued.access_token}` })).status).to.equal(
       401,
     );
+    const reused = await post('/auth/refresh', '', form, { authorization: `Bearer ${issued.refresh_token}` });
+    expect(reused.status).to.equal(401);
+    expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(401);
   });
 
   it('runs the browser flow: login form, cookie, home page, logout', async () => {

@@ -160,6 +160,8 @@ describe('revocation', () => {
       has: () => new Promise(() => {}),
       setCutoff: () => new Promise(() => {}),
       cutoff: () => new Promise(() => {}),
+      retire: () => new Promise(() => {}),
+      retiredAt: () => new Promise(() => {}),
     };
     const broken: RevocationStore = {
       add: async () => {
@@ -172,6 +174,12 @@ describe('revocation', () => {
         throw new Error('ECONNREFUSED');
       },
       cutoff: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      retire: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      retiredAt: async () => {
         throw new Error('ECONNREFUSED');
       },
     };
@@ -203,6 +211,8 @@ describe('revocation', () => {
         has: (...args) => (failing ? broken.has(...args) : memory.has(...args)),
         setCutoff: (...args) => (failing ? broken.setCutoff(...args) : memory.setCutoff(...args)),
         cutoff: (...args) => (failing ? broken.cutoff(...args) : memory.cutoff(...args)),
+        retire: (...args) => (failing ? broken.retire!(...args) : memory.retire(...args)),
+        retiredAt: (...args) => (failing ? broken.retiredAt!(...args) : memory.retiredAt(...args)),
       };
       const errors: unknown[] = [];
       const warnings: unknown[] = [];

@@ -67,4 +67,18 @@ describe('revocation/memory-store: MemoryRevocationStore', () => {
     await store.setCutoff('x', 1, Date.now() + 1000);
     expect(await store.has('x')).to.equal(false);
   });
+
+  it('retires a refresh token once: of concurrent calls exactly one gets undefined, until its expiry', async () => {
+    const clock = frozenClock();
+    const store = new MemoryRevocationStore({ clock: clock.now });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.retire('r', clock.ms + i, clock.ms + 1000)),
+    );
+    expect(results.filter((result) => result === undefined)).to.have.length(1);
+    expect(results.filter((result) => result === clock.ms)).to.have.length(9);
+    expect(await store.retiredAt('r')).to.equal(clock.ms);
+    expect(await store.has('r')).to.equal(false);
+    clock.advance(1000);
+    expect(await store.retiredAt('r')).to.equal(undefined);
+  });
 });

@@ -118,6 +118,19 @@ describeWithRedis(`RedisRevocationStore against a real Redis (${REDIS_URL ? REDI
     }
   });
 
+  it('retires a refresh token once across connections (SET NX), with the token lifetime as TTL', async () => {
+    const stores = [a, b].map((side) => new RedisRevocationStore(side.client, { prefix }));
+    const at = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (stores[i % 2] as RedisRevocationStore).retire('r-1', at + i, at + 60_000)),
+    );
+    expect(results.filter((result) => result === undefined)).to.have.length(1);
+    const first = await stores[0]?.retiredAt('r-1');
+    expect(results.filter((result) => result === first)).to.have.length(9);
+    expect(await a.client.pttl(`${prefix}retired:r-1`)).to.be.within(58_000, 60_000);
+    expect(await stores[1]?.retiredAt('r-2')).to.equal(undefined);
+  });
+
   it('refuses on instance B a token revoked through instance A', async () => {
     const token = a.manager.createAccessToken({ data: { sub: 'john@example.com' } });
     await b.me(token).expect(200);

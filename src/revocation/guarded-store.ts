@@ -51,6 +51,26 @@ export class GuardedStore {
     await this.call(() => this.store.setCutoff(sub, cutoff, expiresAt));
   }
 
+  // Refresh-token rotation (see rotation.ts): separate calls, made only for tokens with a
+  // family or, with rotation on, refresh tokens. `retire`/`retiredAt` exist whenever rotation
+  // is on (checked at construction).
+
+  async retire(jti: string, at: number, expiresAt: number): Promise<number | undefined> {
+    return this.call(() => this.store.retire!(jti, at, expiresAt));
+  }
+
+  async retiredAt(jti: string): Promise<number | undefined> {
+    return this.call(() => this.store.retiredAt!(jti));
+  }
+
+  async isFamilyRevoked(family: string): Promise<boolean> {
+    return this.call(() => this.store.has(`family:${family}`));
+  }
+
+  async revokeFamily(family: string, expiresAt: number): Promise<void> {
+    await this.call(() => this.store.add(`family:${family}`, expiresAt));
+  }
+
   /** The store's combined lookup, or `has` and `cutoff` (together when either is asynchronous). */
   private lookup(jti: string | undefined, sub: string): MaybePromise<RevocationLookup> {
     if (this.store.lookup) return this.store.lookup(jti, sub);

@@ -51,6 +51,19 @@ export class MemoryRevocationStore implements RevocationStore {
     };
   }
 
+  /** Synchronous, like the rest: read and write with nothing in between is what makes it atomic in one process. */
+  retire(jti: string, at: number, expiresAt: number): number | undefined {
+    this.purge();
+    const earlier = this.entries.get(`retired:${jti}`)?.value;
+    if (earlier === undefined) this.put(`retired:${jti}`, at, expiresAt);
+    return earlier;
+  }
+
+  retiredAt(jti: string): number | undefined {
+    this.purge();
+    return this.entries.get(`retired:${jti}`)?.value;
+  }
+
   private put(key: string, value: number, expiresAt: number): void {
     this.purge();
     if (expiresAt <= this.clock()) return;

@@ -7,6 +7,8 @@ import type { RevocationLookup, RevocationStore } from './store';
 export interface RedisCommands {
   /** `SET key value PX milliseconds`: writes a key that Redis forgets after `milliseconds`. */
   set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
+  /** `SET key value PX milliseconds NX`: writes the key only if it is absent (`null` otherwise), atomically. */
+  set(key: string, value: string, mode: 'PX', milliseconds: number, condition: 'NX'): Promise<unknown>;
   /** `EXISTS key`: 1 when the key is there, 0 when not. */
   exists(key: string): Promise<number>;
   /** `GET key`: the value, or `null`. */
@@ -77,6 +79,20 @@ export class RedisRevocationStore implements RevocationStore {
     }
     const [revoked, cutoff] = await mget.call(this.client, `${this.prefix}jti:${jti}`, `${this.prefix}sub:${sub}`);
     return { revoked: revoked != null, cutoff: cutoff == null ? undefined : Number(cutoff) };
+  }
+
+  /** `SET ... NX`: Redis lets exactly one of concurrent callers, on any instance, set the key. */
+  async retire(jti: string, at: number, expiresAt: number): Promise<number | undefined> {
+    const key = `${this.prefix}retired:${jti}`;
+    const ttl = Math.ceil(expiresAt - this.clock());
+    if (ttl <= 0) return undefined;
+    if ((await this.client.set(key, String(at), 'PX', ttl, 'NX')) !== null) return undefined;
+    return (await this.retiredAt(jti)) ?? at;
+  }
+
+  async retiredAt(jti: string): Promise<number | undefined> {
+    const value = await this.client.get(`${this.prefix}retired:${jti}`);
+    return value === null ? undefined : Number(value);
   }
 
   private async setUntil(key: string, value: string, expiresAt: number): Promise<void> {

@@ -14,6 +14,8 @@ export interface RevocationLookup {
  * tokens it refuses would have expired anyway), so a store never grows without bound.
  * Times are milliseconds since the epoch. Implement it to keep revocations elsewhere.
  * A method may answer at once or with a promise: only promises are subject to `storeTimeout`.
+ * The id given to `add` and `has` is a token's `jti`, or `family:<id>` for every token of
+ * one login's refresh-token family.
  */
 export interface RevocationStore {
   /** Refuse the token with id `jti` until `expiresAt`. */
@@ -29,6 +31,14 @@ export interface RevocationStore {
    * every authenticated request needs both. Without it the manager asks `has` and `cutoff`.
    */
   lookup?(jti: string | undefined, sub: string): MaybePromise<RevocationLookup>;
+  /**
+   * Refresh-token rotation (on unless `rotateRefreshTokens: false`): marks refresh token
+   * `jti` used at `at`, kept until `expiresAt`, in one atomic step. Resolves `undefined`
+   * when this call marked it (of concurrent uses, exactly one), else when it was first used.
+   */
+  retire?(jti: string, at: number, expiresAt: number): MaybePromise<number | undefined>;
+  /** Refresh-token rotation: when refresh token `jti` was used, or `undefined`. */
+  retiredAt?(jti: string): MaybePromise<number | undefined>;
 }
 
 /** True for a promise or any other thenable. */

@@ -24,6 +24,8 @@ export interface TokenPayload {
   fresh?: boolean;
   /** The double-submit value a cookie-authenticated write must echo in `X-CSRF-Token`. */
   csrf?: string;
+  /** The refresh-token family (one login): shared by every token refreshed from it, revoked together. */
+  fam?: string;
   /** The app's own claims, from `data`. */
   [claim: string]: unknown;
 }
@@ -129,6 +131,9 @@ function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
   if (type !== undefined && type !== 'access' && type !== 'refresh') return rejected('claim_invalid', 'type');
   if (fresh !== undefined && typeof fresh !== 'boolean') return rejected('claim_invalid', 'fresh');
   if (csrf !== undefined && typeof csrf !== 'string') return rejected('claim_invalid', 'csrf');
+  if (payload.fam !== undefined && (typeof payload.fam !== 'string' || payload.fam === '')) {
+    return rejected('claim_invalid', 'fam');
+  }
   return undefined;
 }
 

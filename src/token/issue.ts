@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isPlainObject, isScopeToken, type TokenPayload, type TokenType } from './claims';
 import { DURATION_HINT, type Duration, durationSeconds } from './duration';
+import { refuseUnknownKeys } from './request-keys';
 
 /** The claims a token is made from; `sub` identifies the user. */
 export interface TokenData {
@@ -56,40 +57,8 @@ const RESERVED: Record<string, string> = {
   aud: 'is set from the audience option',
   scope: 'would count as scopes; use the scopes option',
   scp: 'would count as scopes; use the scopes option',
+  fam: 'is set by createRefreshToken/createTokens (the refresh-token family)',
 };
-
-/** The keys each request takes; anything else is a mistake that would otherwise be ignored. */
-const REQUEST_KEYS: Record<TokenType, readonly string[]> = {
-  access: ['data', 'expiresIn', 'scopes', 'fresh'],
-  refresh: ['data', 'expiresIn', 'scopes'],
-};
-
-/** Names other libraries (fastapi-login, jsonwebtoken) use, and what they are called here. */
-const RENAMED: Record<string, string> = {
-  expires: 'expiresIn',
-  expires_delta: 'expiresIn',
-  expires_in: 'expiresIn',
-  exp: 'expiresIn',
-  scope: 'scopes',
-  claims: 'data',
-  payload: 'data',
-  sub: 'data.sub',
-};
-
-/** Throws a TypeError for the first key the request does not take, naming the right one if known. */
-function refuseUnknownKeys(caller: string, request: Record<string, unknown>, type: TokenType): void {
-  const known = REQUEST_KEYS[type];
-  const unknown = Object.keys(request).find((key) => !known.includes(key));
-  if (unknown === undefined) return;
-  const takes = `${caller} takes { ${known.map((key) => (key === 'data' ? key : `${key}?`)).join(', ')} }`;
-  if (unknown === 'fresh') {
-    throw new TypeError(
-      `${caller}: \`fresh\` is for access tokens (a refresh token never counts as a fresh login); ${takes}.`,
-    );
-  }
-  const hint = RENAMED[unknown] ? `; did you mean \`${RENAMED[unknown]}\`?` : '';
-  throw new TypeError(`${caller}: unknown key \`${unknown}\`${hint} ${takes}.`);
-}
 
 /** Validates a token request and returns the claims to sign. */
 export function newClaims(
@@ -97,6 +66,7 @@ export function newClaims(
   request: AccessTokenRequest,
   type: TokenType,
   policy: IssuePolicy,
+  family?: string,
 ): Record<string, unknown> {
   if (!isPlainObject(request)) throw new TypeError(`${caller} takes { data, expiresIn?, scopes? }.`);
   refuseUnknownKeys(caller, request, type);
@@ -113,6 +83,9 @@ export function newClaims(
   const claims = stamp({ ...data }, type, lifetime, policy);
   if (scopes !== undefined) claims.scopes = scopeList(caller, scopes);
   if (fresh) claims.fresh = true;
+  // Every refresh token starts a family (one login); tokens refreshed from it carry the same `fam`.
+  const fam = family ?? (type === 'refresh' ? randomUUID() : undefined);
+  if (fam !== undefined) claims.fam = fam;
   return claims;
 }
 
@@ -144,7 +117,7 @@ export function renewedClaims(
 }
 
 /** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, iss, aud, csrf. */
-function stamp(
+export function stamp(
   claims: Record<string, unknown>,
   type: TokenType,
   lifetime: number,

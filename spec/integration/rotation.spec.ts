@@ -1,0 +1,228 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import { Get, JsonController, Post, Req } from 'routing-controllers';
+import {
+  LoggedIn,
+  LoginConfigurationError,
+  LoginManager,
+  type LoginOptions,
+  MemoryRevocationStore,
+  RedisRevocationStore,
+  type RevocationStore,
+  type TokenPayload,
+  User,
+} from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { appWith } from '../helpers/app';
+import { frozenClock } from '../helpers/clock';
+import { HS256_SECRET } from '../helpers/keys';
+import { type Account, accountLoader } from '../helpers/users';
+
+const REDIS_URL = process.env.REDIS_URL;
+const HOW_TO_RUN = 'pending: set REDIS_URL=redis://127.0.0.1:6379 (a running redis-server) or run .ci/run';
+const users = accountLoader();
+const decode = (token: string) => jwt.decode(token) as TokenPayload;
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The manager of the app answering the current request (the controller is shared by the apps below). */
+const managers = new WeakMap<object, LoginManager<Account>>();
+
+@Service()
+@JsonController('/rotating')
+class RotatingController {
+  @LoggedIn({ refresh: true })
+  @Post('/refresh')
+  async refresh(@Req() req: { app: object }) {
+    const { accessToken, refreshToken } = await (managers.get(req.app) as LoginManager<Account>).refreshTokens(
+      req as never,
+    );
+    return { access_token: accessToken, refresh_token: refreshToken };
+  }
+
+  @LoggedIn()
+  @Get('/me')
+  me(@User() user: Account) {
+    return { email: user.email };
+  }
+}
+
+/** An app instance with its own manager; instances given the same store share rotations. */
+function instance(options: Partial<LoginOptions<Account>> = {}) {
+  const warnings: string[] = [];
+  const manager = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/t',
+    userLoader: users.load,
+    logger: { error: () => {}, warn: (message: string) => void warnings.push(message) },
+    ...options,
+  });
+  const app = appWith(manager, { controllers: [RotatingController] });
+  managers.set(app, manager);
+  const refresh = (token: string) => request(app).post('/rotating/refresh').set(bearer(token));
+  const me = (token: string) => request(app).get('/rotating/me').set(bearer(token));
+  return { manager, app, refresh, me, warnings };
+}
+
+/** The behaviour every store must give; `pair` builds two instances sharing one store. */
+function rotationContract(name: string, pair: () => ReturnType<typeof instance>[]) {
+  describe(name, () => {
+    it('rotates: each use returns a new refresh token of the same login, and retires the one used', async () => {
+      const [a] = pair() as [ReturnType<typeof instance>];
+      const login = a.manager.createTokens({ data: { sub: 'john@example.com', tenant: 'acme' }, scopes: ['read'] });
+      const first = (await a.refresh(login.refreshToken).expect(200)).body;
+      expect(first.refresh_token).not.to.equal(login.refreshToken);
+      const [old, next] = [decode(login.refreshToken), decode(first.refresh_token)];
+      expect(next).to.include({ sub: 'john@example.com', tenant: 'acme', type: 'refresh', fam: old.fam, exp: old.exp });
+      expect(next.scopes).to.deep.equal(['read']);
+      expect(next.jti).not.to.equal(old.jti);
+      expect(decode(first.access_token)).to.include({ type: 'access', fam: old.fam });
+      await a.me(first.access_token).expect(200);
+      const second = (await a.refresh(first.refresh_token).expect(200)).body;
+      await a.me(second.access_token).expect(200);
+    });
+
+    it('answers a retired refresh token 401 refresh_token_reused, revokes the whole login, and logs it', async () => {
+      const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
+      const login = a.manager.createTokens({ data: { sub: 'john@example.com' }, fresh: true });
+      const rotated = (await a.refresh(login.refreshToken).expect(200)).body;
+      const other = b.manager.createTokens({ data: { sub: 'john@example.com' } });
+
+      const reused = await b.refresh(login.refreshToken).expect(401);
+      expect(reused.body).to.include({ code: 'refresh_token_reused' });
+      expect(reused.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
+      expect(b.warnings.join('\n')).to.match(/refresh token was presented again.*"john@example.com"/);
+
+      for (const token of [rotated.refresh_token]) await a.refresh(token).expect(401);
+      for (const token of [login.accessToken, rotated.access_token]) await a.me(token).expect(401);
+      await b.me(other.accessToken).expect(200);
+      await b.refresh(other.refreshToken).expect(200);
+    });
+
+    it('lets exactly one of two concurrent uses of a refresh token win', async () => {
+      const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
+      for (let round = 0; round < 5; round += 1) {
+        const { refreshToken } = a.manager.createTokens({ data: { sub: 'jane@example.com' } });
+        const answers = await Promise.all([a.refresh(refreshToken), b.refresh(refreshToken)]);
+        const statuses = answers.map((answer) => answer.status).sort();
+        expect(statuses, `round ${round}`).to.deep.equal([200, 401]);
+        expect(answers.find((answer) => answer.status === 401)?.body.code).to.equal('refresh_token_reused');
+      }
+    });
+  });
+}
+
+describe('refresh-token rotation with reuse detection', () => {
+  rotationContract('in memory', () => {
+    const store = new MemoryRevocationStore();
+    return [instance({ revocationStore: store }), instance({ revocationStore: store })];
+  });
+
+  if (REDIS_URL) {
+    const clients: Redis[] = [];
+    after(() => Promise.all(clients.map((client) => client.quit())));
+    let run = 0;
+    rotationContract(`across two instances sharing a real Redis (${REDIS_URL})`, () => {
+      run += 1;
+      const prefix = `rcl-rotation:${process.pid}:${Date.now()}:${run}:`;
+      return [0, 1].map(() => {
+        const client = new Redis(REDIS_URL);
+        clients.push(client);
+        return instance({ revocationStore: new RedisRevocationStore(client, { prefix }) });
+      });
+    });
+  } else {
+    describe.skip(`across two instances sharing a real Redis (${HOW_TO_RUN})`, () => {
+      it('runs the rotation table');
+    });
+  }
+
+  it('keeps the login’s end: a rotated chain stops at the first refresh token’s exp (forged clock)', async () => {
+    const clock = frozenClock();
+    const { manager } = instance({
+      clock: clock.now,
+      revocationStore: new MemoryRevocationStore({ clock: clock.now }),
+    });
+    let { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    for (let day = 0; day < 29; day += 1) {
+      clock.advance(86_400_000);
+      ({ refreshToken } = await manager.refreshTokens(refreshToken));
+    }
+    clock.advance(86_400_000);
+    const ended = await manager.refreshTokens(refreshToken).catch((error) => error);
+    expect(ended.code).to.equal('token_expired');
+  });
+
+  it('keeps refreshAccessToken working without rotating, and refuses a rotated-away token there too', async () => {
+    const { manager } = instance();
+    const { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    await manager.refreshAccessToken(refreshToken);
+    await manager.refreshAccessToken(refreshToken);
+    const rotated = await manager.refreshTokens(refreshToken);
+    const refused = await manager.refreshAccessToken(refreshToken).catch((error) => error);
+    expect(refused.code).to.equal('refresh_token_reused');
+    const afterwards = await manager.refreshAccessToken(rotated.refreshToken).catch((error) => error);
+    expect(afterwards.code).to.equal('token_revoked');
+  });
+
+  it('returns the refresh token given, reusable, with rotateRefreshTokens: false', async () => {
+    const { manager, refresh } = instance({ rotateRefreshTokens: false });
+    const token = manager.createRefreshToken({ data: { sub: 'john@example.com' } });
+    expect((await manager.refreshTokens(token)).refreshToken).to.equal(token);
+    expect((await refresh(token).expect(200)).body.refresh_token).to.equal(token);
+    await refresh(token).expect(200);
+  });
+
+  it('starts a family of its own for refresh tokens from createRefreshToken', async () => {
+    const { manager } = instance();
+    const token = manager.createRefreshToken({ data: { sub: 'john@example.com' } });
+    expect(decode(token).fam).to.match(/^[0-9a-f-]{36}$/);
+    const rotated = await manager.refreshTokens(token);
+    expect(decode(rotated.refreshToken).fam).to.equal(decode(token).fam);
+  });
+
+  it('refuses, at construction, a store that cannot retire tokens, unless rotation is off', () => {
+    const legacy: RevocationStore = {
+      add: async () => {},
+      has: async () => false,
+      setCutoff: async () => {},
+      cutoff: async () => undefined,
+    };
+    expect(() => instance({ revocationStore: legacy })).to.throw(
+      LoginConfigurationError,
+      /retire.*rotateRefreshTokens: false/,
+    );
+    expect(() => instance({ revocationStore: legacy, rotateRefreshTokens: false })).not.to.throw();
+  });
+
+  it('fails closed with a 503 when the store cannot retire the refresh token', async () => {
+    const memory = new MemoryRevocationStore();
+    const failingRetire: RevocationStore = {
+      add: (...args) => memory.add(...args),
+      has: (...args) => memory.has(...args),
+      setCutoff: (...args) => memory.setCutoff(...args),
+      cutoff: (...args) => memory.cutoff(...args),
+      retiredAt: (...args) => memory.retiredAt(...args),
+      retire: async () => {
+        throw new Error("READONLY You can't write against a read only replica.");
+      },
+    };
+    const { manager, refresh } = instance({
+      revocationStore: failingRetire,
+      logger: { error: () => {}, warn: () => {} },
+    });
+    const { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    const refused = await refresh(refreshToken).expect(503);
+    expect(refused.body).to.include({ code: 'store_unavailable' });
+    expect(refused.text).not.to.include(refreshToken);
+  });
+
+  it('refuses unknown keys in createTokens, naming the right one', () => {
+    const { manager } = instance();
+    expect(() => manager.createTokens({ data: { sub: 'u' }, expiresIn: 60 } as never)).to.throw(
+      TypeError,
+      /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\? \}/,
+    );
+  });
+});

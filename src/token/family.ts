@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { TokenPayload } from './claims';
+import { type AccessTokenRequest, type IssuePolicy, newClaims, stamp } from './issue';
+import { refuseUnknownKeys } from './request-keys';
+
+/** What `createTokens` takes: the access token's request without `expiresIn` (each token gets its default lifetime). */
+export type TokenPairRequest = Omit<AccessTokenRequest, 'expiresIn'>;
+
+/** Claims of a login's access and refresh tokens, in one new family. */
+export function pairClaims(
+  request: TokenPairRequest,
+  accessPolicy: IssuePolicy,
+  refreshPolicy: IssuePolicy,
+): { access: Record<string, unknown>; refresh: Record<string, unknown> } {
+  if (request !== null && typeof request === 'object') refuseUnknownKeys('createTokens', { ...request }, 'pair');
+  const { data, scopes, fresh } = request ?? ({} as TokenPairRequest);
+  const family = randomUUID();
+  const scoped = scopes === undefined ? {} : { scopes };
+  return {
+    access: newClaims(
+      'createTokens',
+      { data, ...scoped, ...(fresh === undefined ? {} : { fresh }) },
+      'access',
+      accessPolicy,
+      family,
+    ),
+    refresh: newClaims('createTokens', { data, ...scoped }, 'refresh', refreshPolicy, family),
+  };
+}
+
+/**
+ * Claims for the refresh token that replaces `from` (rotation): same data, scopes and
+ * family (a token from before families started one of its own `jti`), a new `jti`, and
+ * the same `exp`, so rotating never stretches a login beyond its `refreshExpiry`.
+ */
+export function rotatedClaims(from: TokenPayload, policy: IssuePolicy): Record<string, unknown> {
+  const { iat: _i, exp, nbf: _n, jti, type: _t, fresh: _f, iss: _s, aud: _a, csrf: _c, fam, ...data } = from;
+  const lifetime = Math.max(1, exp - Math.floor(policy.nowMs / 1000));
+  const claims = stamp(data, 'refresh', lifetime, policy);
+  claims.exp = exp;
+  claims.fam = fam ?? jti;
+  return claims;
+}
