@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { preventCaching } from './cache-control';
 import { csrfPasses } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
 import { KeySourceUnavailableError, LoginConfigurationError } from './errors';
@@ -158,8 +159,10 @@ export class Authenticator<TUser> {
     if (!found) return rejected('token_missing');
     const fromCookie = found.source === 'cookie';
     const login = await this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined);
+    if (!login.ok) return login;
+    if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.options);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
-    if (login.ok && fromCookie && type === 'access') this.slide(login.payload, exchange);
+    if (fromCookie && type === 'access') this.slide(login.payload, exchange);
     return login;
   }
 

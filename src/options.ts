@@ -118,6 +118,12 @@ export interface LoginOptions<TUser = unknown> {
    * again revokes every token of its login (401 `refresh_token_reused`). Default `true`.
    */
   rotateRefreshTokens?: boolean;
+  /**
+   * `Cache-Control: no-store` (and `Vary: Authorization, Cookie`, as they apply) on every
+   * response to a request the library authenticated, unless the app or route sets its own
+   * `Cache-Control`. Default `true`.
+   */
+  noStore?: boolean;
 }
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
@@ -157,6 +163,7 @@ export interface ResolvedOptions<TUser> {
   exposeErrorDescriptions: boolean;
   onAuthFailure: AuthFailureHook | undefined;
   rotateRefreshTokens: boolean;
+  noStore: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -195,6 +202,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'remoteKeys',
   'maxTokenLifetime',
   'rotateRefreshTokens',
+  'noStore',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -235,5 +243,6 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
     rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
+    noStore: check.flag('noStore', options.noStore, true),
   };
 }

@@ -1,0 +1,31 @@
+import type { ServerResponse } from 'node:http';
+
+/** Where the manager reads tokens from: the request headers an authenticated response depends on. */
+interface TokenPlaces {
+  useHeader: boolean;
+  useCookie: boolean;
+}
+
+const varyOf = ({ useHeader, useCookie }: TokenPlaces): string =>
+  useHeader && useCookie ? 'Authorization, Cookie' : useHeader ? 'Authorization' : 'Cookie';
+
+/**
+ * Marks the response to a request the library authenticated as not to be stored
+ * (`Cache-Control: no-store`), so neither the browser's history (back after logout) nor a
+ * shared cache shows it again, and names the headers it depends on in `Vary`. An app's own
+ * `Cache-Control` wins: one set before is left alone, one set later replaces this.
+ */
+export function preventCaching(response: ServerResponse, places: TokenPlaces): void {
+  if (response.headersSent || response.hasHeader('cache-control')) return;
+  response.setHeader('Cache-Control', 'no-store');
+  const vary = varyOf(places);
+  const current = response.getHeader('vary');
+  if (current === undefined) {
+    response.setHeader('Vary', vary);
+    return;
+  }
+  const listed = String(current).toLowerCase();
+  if (listed.trim() === '*') return;
+  const missing = vary.split(', ').filter((name) => !listed.split(/\s*,\s*/).includes(name.toLowerCase()));
+  if (missing.length) response.setHeader('Vary', [String(current), ...missing].join(', '));
+}
