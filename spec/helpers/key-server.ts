@@ -22,12 +22,22 @@ export interface KeyServer {
   hits: Record<string, number>;
   /** Requests received on `path` (0 when none). */
   count(path: string): number;
+  /** Resolves when the next request on `path` arrives; rejects if none does within `withinMs`. */
+  nextRequest(path: string, withinMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startKeyServer(jwks: unknown = { keys: [] }): Promise<KeyServer> {
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => answer(state, request, response));
+  const waiting: Array<{ path: string; arrived: () => void }> = [];
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', state.origin).pathname;
+    for (const waiter of waiting.filter((entry) => entry.path === path)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.arrived();
+    }
+    answer(state, request, response);
+  });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -42,6 +52,15 @@ export async function startKeyServer(jwks: unknown = { keys: [] }): Promise<KeyS
     mode: 'ok',
     hits: {},
     count: (path) => state.hits[path] ?? 0,
+    nextRequest: (path, withinMs = 2000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no request on ${path} within ${withinMs} ms`)), withinMs);
+        const arrived = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        waiting.push({ path, arrived });
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

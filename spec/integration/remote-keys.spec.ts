@@ -234,6 +234,24 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
     expect(logger.errors[0]).to.match(/none of its 1 keys can verify RS256 signatures \(set `algorithms`/);
   });
 
+  it('starts the refresh of an expired set when its version is read (as a verified-token cache does on a hit)', async () => {
+    server.headers['/jwks.json'] = { 'cache-control': 'max-age=60' };
+    const { get, manager } = await verifier();
+    const version = () => (manager as unknown as { auth: { keysVersion(): number } }).auth.keysVersion();
+    await get(tokenOf(issuer)).expect(200);
+    const before = version();
+    server.routes['/jwks.json'] = issuerWith(key2).jwks();
+    expect(version()).to.equal(before);
+    expect(server.count('/jwks.json')).to.equal(1);
+    clock.advance(60 * SECOND);
+    const fetched = server.nextRequest('/jwks.json');
+    expect(version()).to.equal(before); // reading it starts the refresh, which has not finished
+    await fetched;
+    await settle(get);
+    expect(server.count('/jwks.json')).to.equal(2);
+    expect(version()).to.equal(before + 1);
+  });
+
   it('stops trusting a key removed from the set once the cache has expired', async () => {
     server.headers['/jwks.json'] = { 'cache-control': 'max-age=60' };
     const { get, manager } = await verifier();

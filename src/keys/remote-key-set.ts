@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../options';
 import type { LoginLogger } from '../revocation/guarded-store';
 import { type Rejection, rejected } from '../token/claims';
@@ -34,9 +35,9 @@ export interface KeyLocation {
  * An outage is logged when it starts and when it ends, not per request.
  */
 export class RemoteKeySet implements KeySource {
-  version = 0;
   private keys: FetchedKeys | undefined;
-  private text: string | undefined;
+  private changes = 0;
+  private digest: string | undefined;
   private expiresAt = 0;
   private lastFetch = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
@@ -49,6 +50,19 @@ export class RemoteKeySet implements KeySource {
     private readonly clock: Clock,
     private readonly logger: LoginLogger,
   ) {}
+
+  /**
+   * Grows whenever the set is replaced by different keys. Reading it also starts the
+   * background refresh of an expired set, so a cache of verified tokens that only reads
+   * the version on its hits still sees retired keys go.
+   */
+  get version(): number {
+    if (this.keys) {
+      const now = this.clock();
+      if (now >= this.expiresAt) this.refresh(now);
+    }
+    return this.changes;
+  }
 
   keyFor(alg: unknown, kid: unknown): RingKey | Rejection {
     // An algorithm that is not configured is refused before anything is fetched.
@@ -80,10 +94,11 @@ export class RemoteKeySet implements KeySource {
     try {
       const { text, json, maxAge } = await fetchJson(await this.location.jwksUri(this.settings), this.settings);
       const keys = readJwks(json, this.algorithms);
-      if (text !== this.text) {
+      const digest = createHash('sha256').update(text).digest('base64url');
+      if (digest !== this.digest) {
         this.keys = keys;
-        this.text = text;
-        this.version += 1;
+        this.digest = digest;
+        this.changes += 1;
       }
       this.expiresAt = this.clock() + this.cacheAge(maxAge);
       this.markAvailable();
