@@ -7,7 +7,9 @@ const root = join(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Optional integrations (devDependencies here): the core import and its types must not need them. */
 const OPTIONAL_PACKAGE =
-  /node_modules[\\/](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema|swagger-ui-dist)[\\/]|['"](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema)['"/]/;
+  /node_modules[\\/](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema|swagger-ui-dist|express|koa|@koa[\\/]router|koa-bodyparser)[\\/]|['"](openapi3-ts|routing-controllers-openapi|class-validator-jsonschema|express|koa|@koa\/router|koa-bodyparser)['"/]/;
+/** The opt-in entry points whose types may name an optional package: only their users import them. */
+const OPT_IN_TYPES = new Set(['express.d.ts']);
 
 describe('the published package', () => {
   it('points main, types and the exports map at built files', () => {
@@ -57,15 +59,21 @@ describe('the published package', () => {
     expect(loaded.some((file: string) => file.endsWith('dist/openapi/index.js'))).to.equal(true);
   });
 
-  it('names no optional package in the published types', () => {
-    const declarations = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
-      file.endsWith('.d.ts'),
+  it('names no optional package in the published types, but in opt-in entry points', () => {
+    const declarations = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.d.ts') && !OPT_IN_TYPES.has(file),
     );
     expect(declarations).to.include('index.d.ts');
     const mentions = declarations.filter((file) =>
       OPTIONAL_PACKAGE.test(readFileSync(join(root, 'dist', file), 'utf8')),
     );
     expect(mentions).to.deep.equal([]);
+  });
+
+  it('exposes the opt-in express typing entry point', () => {
+    const entry = pkg.exports['./express'];
+    for (const file of [entry.types, entry.default]) expect(existsSync(join(root, file)), file).to.equal(true);
+    expect(readFileSync(join(root, entry.types), 'utf8')).to.match(/from 'express'/);
   });
 
   it('keeps internal modules unreachable', () => {

@@ -10,6 +10,7 @@ import { verifyPolicyFor } from './keys/trust';
 import type { ResolvedOptions } from './options';
 import { GuardedStore } from './revocation/guarded-store';
 import { familyLookups, familyRefusal } from './revocation/rotation';
+import { revocationId } from './revocation/token-id';
 import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
 import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
 import { type IssuePolicy, renewedClaims } from './token/issue';
@@ -18,7 +19,7 @@ import { type VerifyPolicy, verifyToken } from './token/verify';
 
 /** A verified, unrevoked token and its user, or why there is none. Loader exceptions and store outages reject instead. */
 export type Login<TUser> =
-  | { ok: true; user: TUser; payload: TokenPayload }
+  | { ok: true; user: TUser; payload: TokenPayload; revocationId: string }
   | ({ ok: false; user?: undefined } & FailureReason);
 
 /**
@@ -131,13 +132,14 @@ export class Authenticator<TUser> {
     if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
     // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
     const family = familyLookups(this, payload, type);
-    if (await this.store.isRevoked(payload)) return rejected('token_revoked');
+    const id = revocationId(token, payload);
+    if (await this.store.isRevoked(payload, id)) return rejected('token_revoked');
     const refused = family && (await familyRefusal(this, payload, await family));
     if (refused) return { ok: false, ...refused };
     this.loader ??= resolveUserLoader<TUser>(undefined);
     // The loader's own exceptions propagate: an outage is not an anonymous user.
     const user = (await this.loader(payload.sub, payload)) ?? undefined;
-    return user === undefined ? rejected('user_not_found') : { ok: true, user, payload };
+    return user === undefined ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id };
   }
 
   /**

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
-import type { Authenticator } from './authenticator';
-import { routeRequirement } from './decorators/route-marks';
+import type { Authenticator, Login } from './authenticator';
+import { type RouteRequirement, routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
-import { exchangeFor } from './frameworks';
+import { type Exchange, exchangeFor } from './frameworks';
 import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {
@@ -17,6 +17,35 @@ const guards = new WeakMap<IncomingMessage, Guard>();
 /** The token type the request's route asked for; access unless a refresh route said otherwise. */
 export const routeTokenType = (request: IncomingMessage): TokenType => guards.get(request)?.type ?? 'access';
 
+/** Records which manager guards the request, and with which token type (for `@User()` and `logout`). */
+export function guard(request: IncomingMessage, auth: Authenticator<unknown>, type: TokenType): void {
+  guards.set(request, { auth, type });
+}
+
+/**
+ * Checks the request's login against what its route requires, and throws the 401/403
+ * error (its challenge set on the response too) when it falls short. An anonymous login
+ * passes only when the route does not require one.
+ */
+export async function checkLogin<TUser>(
+  auth: Authenticator<TUser>,
+  exchange: Exchange,
+  requirement: Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean },
+): Promise<Login<TUser>> {
+  const type = requirement.refresh ? 'refresh' : 'access';
+  guard(exchange.req, auth as Authenticator<unknown>, type);
+  const login = await auth.loginFor(exchange, type);
+  if (!login.ok) {
+    if (requirement.loginRequired === false) return login;
+    throw auth.failures.login(login, exchange);
+  }
+  if (requirement.fresh && login.payload.fresh !== true) {
+    throw auth.failures.login({ code: 'fresh_login_required' }, exchange);
+  }
+  if (!grantsScopes(login.payload, requirement.scopes)) throw auth.failures.scope(requirement.scopes, exchange);
+  return login;
+}
+
 /**
  * routing-controllers' `authorizationChecker`: runs for every route with `@LoggedIn`,
  * `@User` or `@Authorized`, on express and Koa alike. It throws the manager's own errors
@@ -25,21 +54,7 @@ export const routeTokenType = (request: IncomingMessage): TokenType => guards.ge
  */
 export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
   return async (action: Action, roles: unknown[]): Promise<boolean> => {
-    const exchange = exchangeFor(action);
-    const requirement = routeRequirement(roles);
-    const type = requirement.refresh ? 'refresh' : 'access';
-    guards.set(exchange.req, { auth: auth as Authenticator<unknown>, type });
-    const login = await auth.loginFor(exchange, type);
-    if (!login.ok) {
-      if (!requirement.loginRequired) return true;
-      throw auth.failures.login(login, exchange);
-    }
-    if (requirement.fresh && login.payload.fresh !== true) {
-      throw auth.failures.login({ code: 'fresh_login_required' }, exchange);
-    }
-    if (!grantsScopes(login.payload, requirement.scopes)) {
-      throw auth.failures.scope(requirement.scopes, exchange);
-    }
+    await checkLogin(auth, exchangeFor(action), routeRequirement(roles));
     return true;
   };
 }

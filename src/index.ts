@@ -22,10 +22,11 @@ export {
   LoginStoreUnavailableError,
 } from './errors';
 export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
+export type { LoginMiddleware } from './frameworks/middleware';
 export type { IssuerConfig } from './keys/options';
 export type { RemoteKeysOptions } from './keys/settings';
 export { loginConfig } from './login-config';
-export { LoginManager, type LoginMiddleware } from './login-manager';
+export { LoginManager } from './login-manager';
 export {
   type LoginSecurityOptions,
   loginSecuritySchemes,

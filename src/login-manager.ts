@@ -1,25 +1,20 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controllers';
 import { Authenticator } from './authenticator';
-import { authorizationCheckerFor, currentUserCheckerFor, routeTokenType } from './checkers';
+import { authorizationCheckerFor, currentUserCheckerFor } from './checkers';
+import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-in';
 import type { UserLoaderFunction } from './decorators/user-loader';
 import { extractToken } from './extraction';
-import { exchangeOf, type HttpExchange, NodeExchange, respondingExchangeOf } from './frameworks';
+import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
+import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
 import { type LoginOptions, resolveOptions } from './options';
+import { logoutExchange, revokeToken } from './revocation/revoke';
 import { retire, type TokenPair } from './revocation/rotation';
 import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } from './session-cookies';
 import type { CookieOptions } from './set-cookie';
-import { grantsScopes, isPlainObject, type TokenPayload } from './token/claims';
+import { grantsScopes, type TokenPayload } from './token/claims';
 import { pairClaims, rotatedClaims, type TokenPairRequest } from './token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest, renewedClaims } from './token/issue';
 import type { JsonWebKeySet } from './token/key-ring';
-
-/** An express (or plain Node) middleware. */
-export type LoginMiddleware = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
 
 /**
  * Issues and verifies tokens and loads the user behind them. Register it as a typedi
@@ -126,16 +121,12 @@ export class LoginManager<TUser = unknown> {
     return grantsScopes(this.verified(token), required);
   }
 
-  /** Refuses `token` (or the token with this payload) from now until it would have expired anyway. */
-  async revoke(token: string | TokenPayload): Promise<void> {
-    const payload = typeof token === 'string' ? this.verifiedForRevocation(token) : token;
-    if (!payload) return;
-    if (!isPlainObject(payload) || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
-      throw new TypeError(
-        'revoke(): the token has no jti/exp (issued before revocation existed?); use revokeAllFor(sub).',
-      );
-    }
-    await this.auth.store.add(payload.jti, payload.exp * 1000);
+  /**
+   * Refuses `token` from now until it would have expired anyway: by its `jti`, or for a
+   * token without one by a digest of it. A payload (instead of the token) needs a `jti`.
+   */
+  revoke(token: string | TokenPayload): Promise<void> {
+    return revokeToken(this.auth as Authenticator<unknown>, token);
   }
 
   /** Refuses every token of `sub` issued until now ("log out everywhere"); tokens issued later work. */
@@ -153,14 +144,14 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * Logs the request out: revokes the token it carries (if valid) and clears the cookies.
-   * Takes express's `req` and `res`, Node's, or a Koa `ctx` (alone, or `ctx.request`/`ctx.response`).
+   * Logs the request out: revokes the token it carries (if valid; with or without `jti`)
+   * and clears the cookies. Takes express's `req` and `res`, Node's, or a Koa `ctx`
+   * (alone, or `ctx.request`/`ctx.response`).
    */
-  async logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
-    const exchange = exchangeOf(request, response, 'logout()');
-    const login = await this.auth.loginFor(exchange, routeTokenType(exchange.req));
-    if (login.ok) await this.revoke(login.payload);
-    if (this.auth.options.useCookie) clearSessionCookies(exchange, this.auth.cookies);
+  logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
+    const { useCookie } = this.auth.options;
+    const pick = useCookie ? respondingExchangeOf : exchangeOf;
+    return logoutExchange(this.auth as Authenticator<unknown>, pick(request, response, 'logout()'));
   }
 
   /**
@@ -197,17 +188,23 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A middleware that sets `req.user` to the logged-in user, or `null`. It never
-   * rejects a request for lack of a login; loader exceptions and store outages go to `next(err)`.
+   * A middleware that puts the logged-in user, or `null`, in `req.user` (express, Node) or
+   * `ctx.state.user` (Koa: `app.use(manager.middleware())` works on both). It never
+   * refuses a request for lack of a login; loader exceptions and store outages go to
+   * `next(err)` (Koa: reject).
    */
   middleware(): LoginMiddleware {
-    return (request, response, next) => {
-      const exchange = new NodeExchange(request, response);
-      this.auth.loginFor(exchange, 'access').then((login) => {
-        exchange.setUser(login.user ?? null);
-        next();
-      }, next);
-    };
+    return userMiddleware(this.auth);
+  }
+
+  /**
+   * A guard for routes outside routing-controllers (express, Node, Koa): 401 without a
+   * valid login, 403 without every scope in `scopes`, 401 `fresh_login_required` for a
+   * `fresh` route; the error (with its `WWW-Authenticate` challenge) goes to `next(err)`
+   * (Koa: rejects), so the app's error handlers see it. Sets the user as `middleware()` does.
+   */
+  requireLogin(options: LoggedInOptions = {}): LoginMiddleware {
+    return guardMiddleware(this.auth, checkLoggedInOptions(options, 'requireLogin()'));
   }
 
   /** The verified, unrevoked, unused payload of a refresh token, or the not-authenticated error. */
@@ -231,13 +228,5 @@ export class LoginManager<TUser = unknown> {
     const checked = this.auth.verify(token, 'access');
     if (!checked.ok) throw this.auth.failures.login(checked);
     return checked.value;
-  }
-
-  /** The payload to revoke; `undefined` for an expired token (nothing left to refuse). */
-  private verifiedForRevocation(token: string): TokenPayload | undefined {
-    const checked = this.auth.verify(token, undefined);
-    if (checked.ok) return checked.value;
-    if (checked.code === 'token_expired') return undefined;
-    throw this.auth.failures.login(checked);
   }
 }

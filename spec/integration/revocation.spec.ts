@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import { expect } from 'chai';
 import type { Response } from 'express';
 import jwt from 'jsonwebtoken';
@@ -16,7 +17,11 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
-import { HS256_SECRET } from '../helpers/keys';
+import { forge, HS256_SECRET, hmac, keyPair, nowSeconds } from '../helpers/keys';
+
+/** The order n of the P-256 group. */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
 import { type Account, accountLoader } from '../helpers/users';
 
 const users = accountLoader();
@@ -91,6 +96,45 @@ describe('revocation', () => {
     expect(store.size).to.equal(0);
     const error = await manager.revoke('garbage').catch((e: unknown) => e);
     expect(error).to.include({ code: 'token_malformed' });
+  });
+
+  it('logs out a valid token without jti: the logout answers, and the token is refused afterwards', async () => {
+    const { app, clock, me } = setup();
+    const legacy = forge(
+      { alg: 'HS256', typ: 'JWT' },
+      { sub: 'john@example.com', exp: clock.now() / 1000 + 600 },
+      hmac(HS256_SECRET),
+    );
+    await me(legacy).expect(200);
+    await request(app).post('/session/logout').set('Authorization', `Bearer ${legacy}`).expect(200, { ok: true });
+    await me(legacy).expect(401);
+  });
+
+  it('revokes a jti-less token by its signed part, so the same token with a malleated ECDSA signature is refused too', async () => {
+    const { privateKey, privatePem } = keyPair('p256');
+    const manager = new LoginManager<Account>({
+      secret: privatePem,
+      algorithm: 'ES256',
+      tokenUrl: '/t',
+      userLoader: users.load,
+    });
+    const es256 = (input: string) => sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    const legacy = forge({ alg: 'ES256' }, { sub: 'john@example.com', exp: nowSeconds() + 600 }, (input) =>
+      es256(input).toString('base64url'),
+    );
+    // (r, s) and (r, n − s) both verify: one token, two signature strings.
+    const [signed, signature] = [
+      legacy.slice(0, legacy.lastIndexOf('.')),
+      Buffer.from(legacy.split('.')[2] as string, 'base64url'),
+    ];
+    const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
+    const flipped = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
+    const malleated = `${signed}.${Buffer.concat([signature.subarray(0, 32), flipped]).toString('base64url')}`;
+    expect(await manager.getCurrentUser(malleated)).to.include({ email: 'john@example.com' });
+    await manager.revoke(legacy);
+    for (const token of [legacy, malleated]) {
+      expect(await manager.getCurrentUser(token).catch((e: { code: string }) => e.code)).to.equal('token_revoked');
+    }
   });
 
   it('logout() revokes the request token and clears the cookie', async () => {

@@ -17,19 +17,40 @@ export type ClassOrMethodDecorator = (
   descriptor?: PropertyDescriptor,
 ) => void;
 
+/** `LoggedInOptions` checked, with defaults: what `@LoggedIn()` and `requireLogin()` require. */
+export interface LoginRequirementOptions {
+  scopes: readonly string[];
+  refresh: boolean;
+  fresh: boolean;
+}
+
+const KNOWN = new Set(['scopes', 'refresh', 'fresh']);
+
+/** Checks `@LoggedIn()`/`requireLogin()` options: a typo or a wrong type throws instead of guarding less. */
+export function checkLoggedInOptions(options: LoggedInOptions, caller: string): LoginRequirementOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${caller} takes { scopes?, refresh?, fresh? }.`);
+  const unknown = Object.keys(options).filter((key) => !KNOWN.has(key));
+  if (unknown.length) {
+    throw new TypeError(`${caller}: unknown option ${unknown.join(', ')}; it takes scopes, refresh and fresh.`);
+  }
+  const scopes = checkScopes(options.scopes, caller);
+  const { refresh = false, fresh = false } = options;
+  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean') {
+    throw new TypeError(`${caller}: \`refresh\` and \`fresh\` are booleans.`);
+  }
+  if (refresh && fresh) {
+    throw new TypeError(`${caller}: a refresh token is never fresh; \`refresh\` and \`fresh\` exclude each other.`);
+  }
+  return { scopes, refresh, fresh };
+}
+
 /**
  * Protects a controller or a route: 401 without a valid login, 403 without every listed
  * scope. On a class it applies to every route; class and method requirements add up.
  */
 export function LoggedIn(options: LoggedInOptions = {}): ClassOrMethodDecorator {
-  const scopes = checkScopes(options.scopes, '@LoggedIn()');
-  const { refresh = false, fresh = false } = options;
-  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean') {
-    throw new TypeError('@LoggedIn(): `refresh` and `fresh` are booleans.');
-  }
-  if (refresh && fresh) {
-    throw new TypeError('@LoggedIn(): a refresh token is never fresh; `refresh` and `fresh` exclude each other.');
-  }
+  const { scopes, refresh, fresh } = checkLoggedInOptions(options, '@LoggedIn()');
   return (target, method) => {
     if (typeof method === 'symbol') throw new TypeError('@LoggedIn() goes on a class or a string-named method.');
     const controller = typeof target === 'function' ? target : target.constructor;

@@ -36,10 +36,13 @@ export class GuardedStore {
     private readonly logger: LoginLogger,
   ) {}
 
-  /** Whether the token was revoked, by id or by a `revokeAllFor` cut-off: one store round trip. */
-  isRevoked(payload: TokenPayload): MaybePromise<boolean> {
-    const { jti, sub, iat } = payload;
-    const found = this.call(() => this.lookup(jti, sub));
+  /**
+   * Whether the token was revoked, by id (its `jti`, or the digest `revocationId` makes
+   * of a token without one) or by a `revokeAllFor` cut-off: one store round trip.
+   */
+  isRevoked(payload: TokenPayload, id: string | undefined = payload.jti): MaybePromise<boolean> {
+    const { sub, iat } = payload;
+    const found = this.call(() => this.lookup(id, sub));
     return isThenable(found) ? found.then((answer) => refuses(answer, iat)) : refuses(found, iat);
   }
 

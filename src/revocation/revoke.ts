@@ -1,0 +1,36 @@
+import type { Authenticator } from '../authenticator';
+import { routeTokenType } from '../checkers';
+import type { Exchange } from '../frameworks';
+import { clearSessionCookies } from '../session-cookies';
+import { isPlainObject, type TokenPayload } from '../token/claims';
+import { revocationId } from './token-id';
+
+/**
+ * `manager.revoke(token)`: refuses a token until it would have expired anyway, by its
+ * `jti` or, without one, by the digest `revocationId` makes. An expired token is left
+ * alone (nothing to refuse); an invalid one is an authentication failure.
+ */
+export async function revokeToken(auth: Authenticator<unknown>, token: string | TokenPayload): Promise<void> {
+  if (typeof token !== 'string') {
+    if (!isPlainObject(token) || typeof token.jti !== 'string' || typeof token.exp !== 'number') {
+      throw new TypeError(
+        'revoke(): a payload without jti/exp names no token; pass the token, or use revokeAllFor(sub).',
+      );
+    }
+    return auth.store.add(token.jti, token.exp * 1000);
+  }
+  const checked = auth.verify(token, undefined);
+  if (!checked.ok && checked.code === 'token_expired') return;
+  if (!checked.ok) throw auth.failures.login(checked);
+  await auth.store.add(revocationId(token, checked.value), checked.value.exp * 1000);
+}
+
+/**
+ * `manager.logout(...)`: revokes whatever valid token authenticated the request (with or
+ * without `jti`: never a TypeError for it) and, in cookie mode, clears the cookies.
+ */
+export async function logoutExchange(auth: Authenticator<unknown>, exchange: Exchange): Promise<void> {
+  const login = await auth.loginFor(exchange, routeTokenType(exchange.req));
+  if (login.ok) await auth.store.add(login.revocationId, login.payload.exp * 1000);
+  if (auth.options.useCookie) clearSessionCookies(exchange, auth.cookies);
+}
