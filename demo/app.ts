@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { useContainer, useExpressServer } from 'routing-controllers';
+import { HttpError, useContainer, useExpressServer } from 'routing-controllers';
 import { LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
@@ -11,20 +12,37 @@ import type { DemoUser } from './users';
 /** Thrown for every failed login, so the error handler below can send browsers to /login. */
 export class NotLoggedIn extends Error {}
 
-/** Browsers asking for a page go to the login form; API clients get the 401 and its challenge. */
-const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
+/**
+ * Browsers asking for a page go to the login form; every other error keeps its own status
+ * (401 with its challenge, 403, 400, 429...), and only a real failure is a 500.
+ */
+export const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
   if (response.headersSent) return next(error);
   const wantsPage = request.method === 'GET' && request.accepts(['json', 'html']) === 'html';
   if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
-  const status = Number(error?.httpCode) || 500;
+  const status = statusOf(error);
   if (status === 500) console.error(error);
-  response.status(status).json(status === 500 ? { message: 'Internal server error' } : errorBody(error));
+  response.status(status).json(status === 500 ? { message: 'Internal server error' } : errorBody(error, status));
 };
 
-/** The library's errors say what a client may see (toJSON); validation errors list the fields. */
-function errorBody(error: { name?: string; message?: string; errors?: unknown; toJSON?: () => unknown }) {
+/** routing-controllers' `httpCode`, else the `status` of http-errors (body-parser's 400s, ours too); else 500. */
+function statusOf(error: { httpCode?: unknown; status?: unknown } | undefined): number {
+  const status = Number(error?.httpCode ?? error?.status);
+  return Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+}
+
+/**
+ * The library's errors say what a client may see (toJSON); validation errors list the fields.
+ * Other messages may quote the request (JSON.parse quotes the body it choked on, password
+ * included), so only routing-controllers' own are shown; the rest get the status text.
+ */
+function errorBody(
+  error: { name?: string; message?: string; errors?: unknown; toJSON?: () => unknown },
+  status: number,
+) {
   if (typeof error.toJSON === 'function') return error.toJSON();
-  const body = { name: error.name ?? 'Error', message: error.message || 'Invalid credentials' };
+  const message = error instanceof HttpError ? error.message || STATUS_CODES[status] : STATUS_CODES[status];
+  const body = { name: error.name ?? 'Error', message };
   return error.errors ? { ...body, errors: error.errors } : body;
 }
 

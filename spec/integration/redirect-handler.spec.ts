@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import express from 'express';
+import { Body, Get, JsonController, Post, useExpressServer } from 'routing-controllers';
+import { LoggedIn, LoginManager, loginConfig, PasswordForm, User } from 'routing-controllers-login';
+import request from 'supertest';
+import { Service } from 'typedi';
+import { errorHandler, NotLoggedIn } from '../../demo/app';
+import { HS256_SECRET } from '../helpers/keys';
+import { type Account, accountLoader } from '../helpers/users';
+
+@Service()
+@JsonController('/handler')
+class HandlerController {
+  @LoggedIn()
+  @Get('/me')
+  me(@User() user: Account) {
+    return user;
+  }
+
+  @LoggedIn({ scopes: ['admin'] })
+  @Get('/admin')
+  admin() {
+    return { admin: true };
+  }
+
+  @Post('/form')
+  form(@Body({ validate: true }) form: PasswordForm) {
+    return { username: form.username };
+  }
+}
+
+/** The README's redirect error handler is the demo's: an app set up as the README shows it. */
+describe("the README's login redirect error handler (the demo's)", () => {
+  const users = accountLoader();
+  const manager = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/t',
+    userLoader: users.load,
+    notAuthenticatedError: NotLoggedIn,
+  });
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  useExpressServer(app, loginConfig({ controllers: [HandlerController], defaultErrorHandler: false }, manager));
+  app.use(errorHandler);
+  const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
+
+  it('sends a browser asking for a page to /login', async () => {
+    const response = await request(app).get('/handler/me').set('Accept', 'text/html').expect(303);
+    expect(response.headers.location).to.equal('/login');
+  });
+
+  it('answers an API client 401 with the challenge, not a redirect', async () => {
+    const response = await request(app).get('/handler/me').set('Accept', 'application/json').expect(401);
+    expect(response.headers['www-authenticate']).to.equal('Bearer');
+  });
+
+  it('keeps the 403 of a missing scope, with its challenge', async () => {
+    const response = await request(app)
+      .get('/handler/admin')
+      .set('Accept', 'text/html')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403);
+    expect(response.headers['www-authenticate']).to.equal('Bearer error="insufficient_scope", scope="admin"');
+  });
+
+  it('keeps the 400 of a validation error and of unparsable JSON, echoing neither body', async () => {
+    const invalid = await request(app).post('/handler/form').type('form').send({ password: 'hunter2-secret' });
+    expect(invalid.status).to.equal(400);
+    expect(invalid.text).not.to.include('hunter2-secret');
+    const broken = await request(app)
+      .post('/handler/form')
+      .set('Content-Type', 'application/json')
+      .send('{"username": "a", "password": hunter2-secret}')
+      .expect(400);
+    expect(broken.text).not.to.include('hunter2-secret');
+  });
+
+  it('answers a real failure 500 without its message, and logs it', async () => {
+    const logged: unknown[] = [];
+    const { error } = console;
+    console.error = (...args: unknown[]) => void logged.push(...args);
+    users.failWith = new Error('database password is hunter2');
+    try {
+      const response = await request(app).get('/handler/me').set('Authorization', `Bearer ${token}`).expect(500);
+      expect(response.body).to.deep.equal({ message: 'Internal server error' });
+      expect(logged).to.deep.equal([users.failWith]);
+    } finally {
+      users.failWith = undefined;
+      console.error = error;
+    }
+  });
+});
