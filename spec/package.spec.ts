@@ -25,6 +25,7 @@ describe('the published package', () => {
       [
         'ALGORITHMS',
         'CSRF_COOKIE',
+        'CSRF_FIELD',
         'CSRF_HEADER',
         'CsrfError',
         'LoginStoreUnavailableError',
@@ -48,6 +49,7 @@ describe('the published package', () => {
         'TooManyLoginAttemptsError',
         'loginSecuritySchemes',
         'withLoginSecurity',
+        'RequireCsrf',
       ].sort(),
     );
   });

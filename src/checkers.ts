@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
 import type { Authenticator, Login } from './authenticator';
+import { loginCsrfPasses } from './csrf';
 import { type RouteRequirement, routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
 import { type Exchange, exchangeFor } from './frameworks';
@@ -34,6 +35,7 @@ export async function checkLogin<TUser>(
 ): Promise<Login<TUser>> {
   const type = requirement.refresh ? 'refresh' : 'access';
   guard(exchange.req, auth as Authenticator<unknown>, type);
+  if (requirement.csrf && !loginCsrfPasses(exchange)) throw auth.failures.login({ code: 'csrf_failed' }, exchange);
   const login = await auth.loginFor(exchange, type);
   if (!login.ok) {
     if (requirement.loginRequired === false) return login;

@@ -1,4 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readCookie } from './extraction/cookie';
 import type { Exchange } from './frameworks';
 import type { TokenPayload } from './token/claims';
 
@@ -7,19 +8,68 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** The readable cookie `setCookie` writes the token's CSRF value into, for the page's script to echo. */
 export const CSRF_COOKIE = 'csrf-token';
 
-/** Methods that must not change anything (RFC 9110 §9.2.1); every other one needs the header. */
+/**
+ * The form field that may carry the value instead of the header, for pages without
+ * JavaScript: `<input type="hidden" name="_csrf" value="...">` in a urlencoded or multipart form.
+ */
+export const CSRF_FIELD = '_csrf';
+
+/** Methods that must not change anything (RFC 9110 §9.2.1); every other one needs the value. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** The shape of the values this library writes (16 random bytes, base64url); anything else is regenerated. */
+const CSRF_VALUE = /^[\w-]{22}$/;
 
 /**
  * Double-submit check for a token that came from a cookie: a write must echo the
- * token's `csrf` claim in `X-CSRF-Token`, which a cross-site form cannot set.
+ * token's `csrf` claim in `X-CSRF-Token` or the `_csrf` form field, which a cross-site
+ * page can neither read nor guess.
  */
 export function csrfPasses(exchange: Exchange, payload: TokenPayload): boolean {
-  const request = exchange.req;
-  if (SAFE_METHODS.has(request.method ?? 'GET')) return true;
-  const sent = request.headers[CSRF_HEADER];
-  if (typeof sent !== 'string' || typeof payload.csrf !== 'string') return false;
-  const expected = Buffer.from(payload.csrf);
+  return isSafe(exchange) || matches(sentValue(exchange), payload.csrf);
+}
+
+/**
+ * The same check before anyone is logged in (the login form's POST, against login CSRF):
+ * the value sent must equal the readable `csrf-token` cookie that `csrfValue()` set.
+ */
+export function loginCsrfPasses(exchange: Exchange): boolean {
+  return isSafe(exchange) || matches(sentValue(exchange), readCookie(exchange.req, CSRF_COOKIE));
+}
+
+/** The request's `csrf-token` cookie when it holds a value this library could have written. */
+export function currentCsrfValue(exchange: Exchange): string | undefined {
+  const value = readCookie(exchange.req, CSRF_COOKIE);
+  return value !== undefined && CSRF_VALUE.test(value) ? value : undefined;
+}
+
+/** Values handed out in this request before its cookie could come back, so one page gets one value. */
+const handedOut = new WeakMap<object, string>();
+
+/**
+ * The value a page embeds in its forms: the request's `csrf-token` cookie, or a new one,
+ * which `write` sets as that cookie (once per request however often it is asked).
+ */
+export function csrfValueFor(exchange: Exchange, write: (value: string) => void): string {
+  const current = currentCsrfValue(exchange) ?? handedOut.get(exchange.req);
+  if (current !== undefined) return current;
+  const value = randomBytes(16).toString('base64url');
+  write(value);
+  handedOut.set(exchange.req, value);
+  return value;
+}
+
+const isSafe = (exchange: Exchange): boolean => SAFE_METHODS.has(exchange.req.method ?? 'GET');
+
+/** The header wins when present; a form post without JavaScript sends the field. */
+function sentValue(exchange: Exchange): string | undefined {
+  const header = exchange.req.headers[CSRF_HEADER];
+  return typeof header === 'string' ? header : exchange.bodyField(CSRF_FIELD);
+}
+
+function matches(sent: string | undefined, expected: unknown): boolean {
+  if (typeof sent !== 'string' || typeof expected !== 'string' || expected === '') return false;
   const actual = Buffer.from(sent);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const wanted = Buffer.from(expected);
+  return actual.length === wanted.length && timingSafeEqual(actual, wanted);
 }

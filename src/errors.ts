@@ -146,10 +146,17 @@ export class InsufficientScopeError extends LoginError {
   }
 }
 
-/** 403: a cookie-authenticated POST/PUT/PATCH/DELETE without the right `X-CSRF-Token` header. */
+/**
+ * 403: a cookie-authenticated POST/PUT/PATCH/DELETE (or one on a `@RequireCsrf()` route)
+ * without the right value in the `X-CSRF-Token` header or the `_csrf` form field.
+ */
 export class CsrfError extends LoginError {
   constructor() {
-    super(403, 'CSRF token missing or invalid', 'csrf_failed');
+    super(
+      403,
+      'CSRF token missing or invalid: send the value of the csrf-token cookie in the X-CSRF-Token header or the _csrf form field',
+      'csrf_failed',
+    );
   }
 }
 

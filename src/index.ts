@@ -1,5 +1,6 @@
-export { CSRF_COOKIE, CSRF_HEADER } from './csrf';
+export { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from './csrf';
 export { type ClassOrMethodDecorator, LoggedIn, type LoggedInOptions } from './decorators/logged-in';
+export { RequireCsrf } from './decorators/require-csrf';
 export { User, type UserOptions } from './decorators/user';
 export {
   type MaybeUser,

@@ -1,6 +1,7 @@
 import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controllers';
 import { Authenticator } from './authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor } from './checkers';
+import { csrfValueFor } from './csrf';
 import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-in';
 import type { UserLoaderFunction } from './decorators/user-loader';
 import { extractToken } from './extraction';
@@ -9,7 +10,12 @@ import { guardMiddleware, type LoginMiddleware, userMiddleware } from './framewo
 import { type LoginOptions, resolveOptions } from './options';
 import { logoutExchange, revokeToken } from './revocation/revoke';
 import { retire, type TokenPair } from './revocation/rotation';
-import { clearSessionCookies, type SessionCookieOptions, writeSessionCookies } from './session-cookies';
+import {
+  clearSessionCookies,
+  type SessionCookieOptions,
+  writeCsrfCookie,
+  writeSessionCookies,
+} from './session-cookies';
 import type { CookieOptions } from './set-cookie';
 import { grantsScopes, type TokenPayload } from './token/claims';
 import { pairClaims, rotatedClaims, type TokenPairRequest } from './token/family';
@@ -180,6 +186,21 @@ export class LoginManager<TUser = unknown> {
     if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
     const exchange = respondingExchangeOf(response, undefined, 'setCookie()');
     writeSessionCookies(exchange, token, checked.value, this.auth.now(), this.auth.cookies, options);
+  }
+
+  /**
+   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`),
+   * so they work without JavaScript: the readable `csrf-token` cookie's value (a logged-in
+   * cookie session's), or before login a new value, set as that cookie on the response
+   * (for `@RequireCsrf()` on the login form's POST). Takes express's `req` (its `res` is
+   * found), Node's `req` and `res`, or a Koa `ctx`.
+   */
+  csrfValue(request: HttpExchange, response?: HttpExchange): string {
+    const exchange = exchangeOf(request, response, 'csrfValue()');
+    return csrfValueFor(exchange, (value) => {
+      if (!exchange.res) throw new TypeError('csrfValue(): no response to set the csrf-token cookie on; pass `res`.');
+      writeCsrfCookie(exchange, value, this.auth.cookies);
+    });
   }
 
   /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */

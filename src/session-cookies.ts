@@ -64,3 +64,9 @@ export function checkCookieOptions(options: SessionCookieOptions): void {
   if (persistent !== undefined && typeof persistent !== 'boolean') throw new TypeError('`persistent` is a boolean.');
   serializeCookie({ name: 'check', value: '', httpOnly: true }, attributes, false);
 }
+
+/** Writes the readable `csrf-token` cookie alone (before login), for the browser session, with the manager's attributes. */
+export function writeCsrfCookie(exchange: Exchange, value: string, config: SessionCookieConfig): void {
+  const { persistent: _persistent, maxAge: _maxAge, ...attributes } = config.defaults;
+  writeCookie(exchange, { name: CSRF_COOKIE, value, httpOnly: false }, attributes);
+}

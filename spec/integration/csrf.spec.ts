@@ -87,7 +87,8 @@ describe('cookie mode: CSRF protection', () => {
     const response = await request(app).post('/notes').set('Cookie', cookie).expect(403);
     expect(response.body).to.deep.equal({
       name: 'CsrfError',
-      message: 'CSRF token missing or invalid',
+      message:
+        'CSRF token missing or invalid: send the value of the csrf-token cookie in the X-CSRF-Token header or the _csrf form field',
       code: 'csrf_failed',
     });
     expect(response.headers).not.to.have.property('www-authenticate');

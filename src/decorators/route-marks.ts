@@ -3,7 +3,7 @@ import { LoginConfigurationError } from '../errors';
 import { isScopeToken } from '../token/claims';
 import { explainForgottenLoginConfig } from './forgotten-config';
 
-type MarkKind = 'logged-in' | 'user' | 'optional-user';
+type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf';
 
 /**
  * What one decorator asks of a route. Marks ride in routing-controllers' own
@@ -30,6 +30,8 @@ export interface RouteRequirement {
   refresh: boolean;
   /** The token must come from a password login made just now. */
   fresh: boolean;
+  /** Writes must carry the CSRF value even without a login (`@RequireCsrf()`). */
+  csrf?: boolean;
 }
 
 type ResponseHandlerMetadataArgs = ReturnType<typeof getMetadataArgsStorage>['responseHandlers'][number];
@@ -87,10 +89,12 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
   let loginRequired = marks.length === 0;
   let refresh = false;
   let fresh = false;
+  let csrf = false;
   for (const entry of entries) {
     if (isMark(entry)) {
       for (const scope of entry.scopes) scopes.add(scope);
-      loginRequired ||= entry.kind !== 'optional-user';
+      loginRequired ||= entry.kind !== 'optional-user' && entry.kind !== 'csrf';
+      csrf ||= entry.kind === 'csrf';
       refresh ||= entry.flags.refresh === true;
       fresh ||= entry.flags.fresh === true;
     } else {
@@ -101,7 +105,7 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
       loginRequired = true;
     }
   }
-  return { loginRequired, scopes: [...scopes], refresh, fresh };
+  return { loginRequired, scopes: [...scopes], refresh, fresh, csrf };
 }
 
 function skippedEntries(mark: LoginMark): unknown[] {

@@ -1,0 +1,18 @@
+import type { ClassOrMethodDecorator } from './logged-in';
+import { LoginMark, markRoute } from './route-marks';
+
+/**
+ * Requires the CSRF value on a route's POST, PUT, PATCH and DELETE requests even when
+ * nobody is logged in: the login form's POST, against login CSRF (a cross-site page
+ * logging the victim into the attacker's account). The value sent in `X-CSRF-Token` or
+ * the `_csrf` form field must equal the readable `csrf-token` cookie, which
+ * `manager.csrfValue(req, res)` sets when it renders the form; otherwise 403 `csrf_failed`.
+ * Needs no login; combine with `@LoggedIn()` for routes that need both.
+ */
+export function RequireCsrf(): ClassOrMethodDecorator {
+  return (target, method) => {
+    if (typeof method === 'symbol') throw new TypeError('@RequireCsrf() goes on a class or a string-named method.');
+    const controller = typeof target === 'function' ? target : target.constructor;
+    markRoute(new LoginMark(controller, method, 'csrf'));
+  };
+}
