@@ -15,7 +15,8 @@ import { type SessionCookieConfig, writeSessionCookies } from './session-cookies
 import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
 import { type IssuePolicy, renewedClaims } from './token/issue';
 import { signToken } from './token/sign';
-import { type VerifyPolicy, verifyToken } from './token/verify';
+import { VerifiedTokens } from './token/verified-cache';
+import type { VerifyPolicy } from './token/verify';
 
 /** A verified, unrevoked token and its user, or why there is none. Loader exceptions and store outages reject instead. */
 export type Login<TUser> =
@@ -31,6 +32,7 @@ export class Authenticator<TUser> {
   readonly cookies: SessionCookieConfig;
   readonly failures: Failures;
   private readonly policy: VerifyPolicy;
+  private readonly verified: VerifiedTokens;
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly logins = {
     access: new WeakMap<IncomingMessage, Promise<Login<TUser>>>(),
@@ -48,6 +50,7 @@ export class Authenticator<TUser> {
     const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
     const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
     this.policy = verifyPolicyFor(trust, common, maxTokenLength);
+    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy.keys);
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -107,7 +110,7 @@ export class Authenticator<TUser> {
   }
 
   private check(token: string, type: TokenType | undefined): Checked<TokenPayload> {
-    const checked = verifyToken(token, this.policy, this.options.clock() / 1000);
+    const checked = this.verified.verify(token, this.policy, this.options.clock() / 1000);
     if (checked.ok && type !== undefined && tokenType(checked.value) !== type) return rejected('token_type_invalid');
     return checked;
   }

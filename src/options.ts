@@ -12,6 +12,7 @@ import type { SessionCookieOptions } from './session-cookies';
 import type { Duration } from './token/duration';
 import type { JsonWebKeySet, KeyConfig, KeyRing } from './token/key-ring';
 import type { Algorithm, Secret } from './token/keys';
+import { tokenCacheSize } from './token/verified-cache';
 
 /** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
 export type ErrorClass = new () => Error;
@@ -124,6 +125,12 @@ export interface LoginOptions<TUser = unknown> {
    * `Cache-Control`. Default `true`.
    */
   noStore?: boolean;
+  /**
+   * How many verified tokens to remember, so a token seen again skips signature and JSON
+   * work (its claims, type, scopes and revocation are still checked on every request).
+   * Default 10 000; 0 turns the cache off.
+   */
+  tokenCacheSize?: number;
 }
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
@@ -164,6 +171,7 @@ export interface ResolvedOptions<TUser> {
   onAuthFailure: AuthFailureHook | undefined;
   rotateRefreshTokens: boolean;
   noStore: boolean;
+  tokenCacheSize: number;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -203,6 +211,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'maxTokenLifetime',
   'rotateRefreshTokens',
   'noStore',
+  'tokenCacheSize',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -244,5 +253,6 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
     rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
     noStore: check.flag('noStore', options.noStore, true),
+    tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
   };
 }

@@ -1,0 +1,81 @@
+import { LRUCache } from 'lru-cache';
+import { LoginConfigurationError } from '../errors';
+import type { KeySelector } from '../keys/source';
+import { type Checked, checkClaims, type TokenPayload } from './claims';
+import { type VerifyPolicy, verifyToken } from './verify';
+
+/** How many verified tokens a manager remembers by default. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+
+/** Checks the `tokenCacheSize` option: how many verified tokens to remember, 0 for none. */
+export function tokenCacheSize(value: unknown = DEFAULT_TOKEN_CACHE_SIZE): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10_000_000) return value;
+  throw new LoginConfigurationError(
+    `\`tokenCacheSize\` is a whole number of tokens, 0 (no cache) to 10000000; the default is ${DEFAULT_TOKEN_CACHE_SIZE}.`,
+  );
+}
+
+/** One remembered token: its claims, frozen, since every later request of that token shares them. */
+type Entry = Readonly<TokenPayload>;
+
+/**
+ * `verifyToken` with a memory: a token string that verified recently skips the signature
+ * and JSON work. What a hit still checks, on every request: the claims against the clock
+ * (exp, nbf, iat, maxAge, so an expired token is refused on time), and that the key set
+ * is the one the token was verified with (`KeySelector.version`: keys that change, as a
+ * remote JWK Set's do, empty the cache). Token type, route requirements and revocation
+ * are the callers' checks and run on every request, cache or not.
+ *
+ * Bounded by entry count (least recently used leave first), and each entry leaves at its
+ * token's `exp`; a size of 0 turns the cache off.
+ */
+export class VerifiedTokens {
+  private readonly cache: LRUCache<string, Entry> | undefined;
+  private version: number;
+
+  constructor(
+    size: number,
+    private readonly keys: Pick<KeySelector, 'version'>,
+  ) {
+    this.cache = size > 0 ? new LRUCache<string, Entry>({ max: size }) : undefined;
+    this.version = keys.version;
+  }
+
+  /** How many tokens are remembered (for tests). */
+  get size(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  /** The checked claims of `token`, from memory when it verified before. `now` in (fractional) seconds. */
+  verify(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
+    const cache = this.cache;
+    if (!cache) return verifyToken(token, policy, now);
+    if (this.version !== this.keys.version) {
+      cache.clear();
+      this.version = this.keys.version;
+    }
+    const known = cache.get(token);
+    if (known !== undefined) {
+      const checked = checkClaims(known, now, policy);
+      if (!checked.ok) cache.delete(token);
+      return checked;
+    }
+    const checked = verifyToken(token, policy, now);
+    if (checked.ok) {
+      const payload = deepFreeze(checked.value);
+      // Past exp (plus leeway) the token is refused anyway: the entry goes then, not when pushed out.
+      cache.set(token, payload, { ttl: Math.max(1, Math.ceil((payload.exp + policy.leeway - now) * 1000)) });
+      return { ok: true, value: payload };
+    }
+    return checked;
+  }
+}
+
+/** Freezes parsed JSON throughout, so no request can change what the next one of the same token sees. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
