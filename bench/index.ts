@@ -3,7 +3,7 @@
  * without the library, over HTTP), the million-token memory check, and the in-process
  * micro-bench. Prints markdown; exits 1 when a goal is missed. Timing lives here, never in tests.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
+ * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (2), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
  * BENCH_VARIANTS (comma-separated ids; default all), BENCH_HEAP_TOKENS (1000000; 0 skips),
  * BENCH_SECTIONS (e2e,heap,micro), BENCH_PROFILE (a variant id: its server runs under --cpu-prof).
  */
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const options = {
       variants: chosenVariants(),
       rounds: num('BENCH_ROUNDS', 5),
-      seconds: num('BENCH_SECONDS', 4),
+      seconds: num('BENCH_SECONDS', 2),
       warmupSeconds: num('BENCH_WARMUP', 2),
       connections: num('BENCH_CONNECTIONS', 32),
       profile: env.BENCH_PROFILE,

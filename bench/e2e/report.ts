@@ -1,6 +1,5 @@
 import { cvPct, markdownTable, max, median, min } from '../stats';
-import type { Sample } from './measure';
-import type { EndToEndOptions, EndToEndResult } from './run';
+import type { EndToEndOptions, EndToEndResult, Paired } from './run';
 import { RSA_POOL } from './tokens';
 import { BASELINE, type Variant } from './variants';
 
@@ -21,9 +20,10 @@ interface Row {
 
 const f = (value: number, digits: number) => value.toFixed(digits);
 
-function rowOf(variant: Variant, samples: Sample[], base: Sample[]): Row {
-  const ratios = samples.map((s, i) => s.rps / (base[i] as Sample).rps);
-  const added = samples.map((s, i) => s.cpuUsPerRequest - (base[i] as Sample).cpuUsPerRequest);
+function rowOf(variant: Variant, pairs: Paired[]): Row {
+  const samples = pairs.map((p) => p.sample);
+  const ratios = pairs.map((p) => p.sample.rps / p.base.rps);
+  const added = pairs.map((p) => p.sample.cpuUsPerRequest - p.base.cpuUsPerRequest);
   const ratio = median(ratios);
   const addedCpuUs = median(added);
   const { goal } = variant;
@@ -51,8 +51,8 @@ function rowOf(variant: Variant, samples: Sample[], base: Sample[]): Row {
 
 /** The report's text, and how many goals were missed. */
 export function reportEndToEnd(result: EndToEndResult, options: EndToEndOptions): { text: string; missed: number } {
-  const base = result.samples.get(BASELINE.id) ?? [];
-  const rows = options.variants.map((v) => rowOf(v, result.samples.get(v.id) ?? [], base));
+  const base = (result.samples.get(BASELINE.id) ?? []).map((p) => p.sample);
+  const rows = options.variants.map((v) => rowOf(v, result.samples.get(v.id) ?? []));
   const ratios = markdownTable(
     ['server', '× no-auth req/s', 'spread', 'added CPU µs/req', 'goal'],
     rows.map((r) => [
@@ -74,7 +74,7 @@ export function reportEndToEnd(result: EndToEndResult, options: EndToEndOptions)
       f(result.heapMb.get(r.variant.id) ?? Number.NaN, 1),
     ]),
   );
-  const all = [...result.samples.values()].flat();
+  const all = [...result.samples.values()].flat().map((p) => p.sample);
   const other = all.map((s) => s.otherCpuPct).filter((p) => p >= 0);
   const inline = all.reduce((n, s) => n + s.mintedInline, 0);
   const noise = [
@@ -93,8 +93,8 @@ export function reportEndToEnd(result: EndToEndResult, options: EndToEndOptions)
     `## End to end: GET /me with @LoggedIn() + @User(), over HTTP`,
     '',
     `${options.rounds} interleaved rounds × ${options.seconds} s per server, ${options.connections} connections, ` +
-      `autocannon; ${pinning}; Node ${process.version}. Each figure is the median over the rounds; ratios and added ` +
-      `CPU are taken within a round; spread is the lowest and highest ratio of a round. RS256 distinct cycles ` +
+      `autocannon; ${pinning}; Node ${process.version}. Each figure is the median over the rounds; a variant's ratio and added CPU ` +
+      `compare it with the no-auth runs just before and after it; spread is the lowest and highest of those ratios. RS256 distinct cycles ` +
       `${RSA_POOL} tokens (RS256 signing is too slow to mint one per request).`,
     '',
     ratios,

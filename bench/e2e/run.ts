@@ -17,9 +17,22 @@ export interface EndToEndOptions {
   profileDir: string;
 }
 
+/** A variant's run and the no-auth baseline measured around it. */
+export interface Paired {
+  sample: Sample;
+  base: Sample;
+}
+
+/** The mean of two runs, field by field. */
+function meanSample(a: Sample, b: Sample): Sample {
+  const mean = {} as Record<keyof Sample, number>;
+  for (const key of Object.keys(a) as Array<keyof Sample>) mean[key] = (a[key] + b[key]) / 2;
+  return mean;
+}
+
 export interface EndToEndResult {
-  /** samples[variant id][round] */
-  samples: Map<string, Sample[]>;
+  /** Per variant, each run with the mean of the no-auth runs just before and after it. */
+  samples: Map<string, Paired[]>;
   /** Heap after GC of each server once every round ran, MB. */
   heapMb: Map<string, number>;
   pinned: { server: number; loader: number } | undefined;
@@ -56,11 +69,23 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       return sample;
     };
     for (const target of targets) await once(target, options.warmupSeconds);
-    const samples = new Map<string, Sample[]>(targets.map((t) => [t.variant, []]));
+    const [base, ...others] = targets as [Target, ...Target[]];
+    const samples = new Map<string, Paired[]>(targets.map((t) => [t.variant, []]));
+    const record = (target: Target, sample: Sample, baseline: Sample) =>
+      samples.get(target.variant)?.push({ sample, base: baseline });
     for (let round = 0; round < options.rounds; round += 1) {
-      // Each round starts one variant later, so no variant always runs first or last.
-      const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
-      for (const target of order) samples.get(target.variant)?.push(await once(target, options.seconds));
+      // No-auth runs before and after every variant, so each ratio compares runs seconds apart;
+      // each round starts one variant later, so no variant always runs first or last.
+      let before = await once(base, options.seconds);
+      record(base, before, before);
+      for (let i = 0; i < others.length; i += 1) {
+        const target = others[(i + round) % others.length] as Target;
+        const sample = await once(target, options.seconds);
+        const after = await once(base, options.seconds);
+        record(base, after, after);
+        record(target, sample, meanSample(before, after));
+        before = after;
+      }
       process.stderr.write(`bench: round ${round + 1}/${options.rounds} done\n`);
     }
     const heapMb = new Map<string, number>();
