@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (2), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
  * BENCH_VARIANTS (comma-separated ids; default all), BENCH_HEAP_TOKENS (1000000; 0 skips),
- * BENCH_SECTIONS (e2e,heap,micro), BENCH_PROFILE (a variant id: its server runs under --cpu-prof).
+ * BENCH_SECTIONS (e2e,heap,micro), BENCH_PROFILE (variant ids, comma-separated: their servers are CPU-profiled over the rounds
+ * into bench-profiles/; `npm run bench:profile` compares them).
  */
 import { join } from 'node:path';
 import { Child } from './e2e/child';

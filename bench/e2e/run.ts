@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Child, canPin } from './child';
@@ -12,7 +13,7 @@ export interface EndToEndOptions {
   seconds: number;
   warmupSeconds: number;
   connections: number;
-  /** A variant id whose server runs under `--cpu-prof`, the profile written to `profileDir`. */
+  /** Variant ids (comma-separated) whose servers are CPU-profiled over the rounds, into `profileDir`. */
   profile?: string;
   profileDir: string;
 }
@@ -46,10 +47,9 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
   const loader = new Child(join(__dirname, 'loader.js'), [], { cpu: pinned?.loader, env });
   try {
     for (const variant of options.variants) {
-      const profile = options.profile === variant.id ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
       const server = new Child(join(__dirname, 'server.js'), [variant.id], {
         cpu: pinned?.server,
-        nodeFlags: ['--expose-gc', ...profile],
+        nodeFlags: ['--expose-gc'],
         env,
       });
       targets.push({ variant: variant.id, server, port: await server.request<number>({ cmd: 'port' }) });
@@ -69,6 +69,9 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       return sample;
     };
     for (const target of targets) await once(target, options.warmupSeconds);
+    const profiled = targets.filter((t) => options.profile?.split(',').includes(t.variant));
+    if (profiled.length) mkdirSync(options.profileDir, { recursive: true });
+    for (const target of profiled) await target.server.request({ cmd: 'profile-start' });
     const [base, ...others] = targets as [Target, ...Target[]];
     const samples = new Map<string, Paired[]>(targets.map((t) => [t.variant, []]));
     const record = (target: Target, sample: Sample, baseline: Sample) =>
@@ -88,6 +91,7 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       }
       process.stderr.write(`bench: round ${round + 1}/${options.rounds} done\n`);
     }
+    for (const target of profiled) await target.server.request({ cmd: 'profile-stop', dir: options.profileDir });
     const heapMb = new Map<string, number>();
     for (const target of targets) {
       heapMb.set(target.variant, (await target.server.request<ServerUsage>({ cmd: 'usage', gc: true })).heapUsedMb);

@@ -8,6 +8,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { benchApp } from './app';
 import { serve } from './child';
 import { keysFromEnv, managerFor } from './keys';
+import { Profiler } from './profiler';
 import { variantById } from './variants';
 
 /** What the server reports: cumulative since it started. */
@@ -35,6 +36,7 @@ function usage(collect: boolean): ServerUsage {
 }
 
 const listening = once(server, 'listening');
+const profiler = new Profiler(server);
 
 serve(async (request) => {
   if (request.cmd === 'port') {
@@ -42,5 +44,7 @@ serve(async (request) => {
     return (server.address() as AddressInfo).port;
   }
   if (request.cmd === 'usage') return usage(request.gc === true);
+  if (request.cmd === 'profile-start') return profiler.start();
+  if (request.cmd === 'profile-stop') return profiler.stop(String(request.dir), variant.id);
   throw new Error(`unknown request ${request.cmd}`);
 });

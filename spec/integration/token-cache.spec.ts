@@ -145,18 +145,21 @@ describe('verified-token cache: what a cached token must still pass', () => {
     expect(codes).to.deep.equal(['insufficient_scope', 'fresh_login_required']);
   });
 
-  it('hands every request the same read-only claims: a loader cannot change what the next request sees', async () => {
-    const seen: unknown[] = [];
-    const { manager, get } = setup({
-      userLoader: (sub, payload) => {
-        seen.push(Object.isFrozen(payload) && Object.isFrozen(payload.scopes));
-        return { email: sub, name: 'x' };
-      },
-    });
-    const token = manager.createAccessToken({ data: { sub: 'john@example.com' }, scopes: ['read'] });
-    await get('/me', token).expect(200);
-    await get('/me', token).expect(200);
-    expect(seen).to.deep.equal([true, true]);
+  it('hands loaders read-only claims, cache or not: a loader cannot change what the next request sees', async () => {
+    for (const tokenCacheSize of [10_000, 0]) {
+      const seen: unknown[] = [];
+      const { manager, get } = setup({
+        tokenCacheSize,
+        userLoader: (sub, payload) => {
+          seen.push(Object.isFrozen(payload) && Object.isFrozen(payload.scopes));
+          return { email: sub, name: 'x' };
+        },
+      });
+      const token = manager.createAccessToken({ data: { sub: 'john@example.com' }, scopes: ['read'] });
+      await get('/me', token).expect(200);
+      await get('/me', token).expect(200);
+      expect(seen, `tokenCacheSize ${tokenCacheSize}`).to.deep.equal([true, true]);
+    }
   });
 
   it('checks every signature with tokenCacheSize: 0', async () => {

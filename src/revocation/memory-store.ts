@@ -2,6 +2,15 @@ import type { Clock } from '../options';
 import { ExpiryHeap } from './expiry-heap';
 import type { RevocationLookup, RevocationStore } from './store';
 
+/** One entry: the value it holds (1 for a revoked token, the time for a cut-off) and when it can go. */
+interface Held {
+  value: number;
+  expiresAt: number;
+}
+
+/** The answer for a token nobody revoked, shared: the common case allocates nothing. */
+const NOTHING: RevocationLookup = Object.freeze({ revoked: false, cutoff: undefined });
+
 /**
  * Revocations in this process's memory: right for one server (behind a load balancer,
  * use `RedisRevocationStore`). Entries leave at the first operation after they expire,
@@ -9,8 +18,11 @@ import type { RevocationLookup, RevocationStore } from './store';
  * synchronously (no promises).
  */
 export class MemoryRevocationStore implements RevocationStore {
-  private readonly entries = new Map<string, { value: number; expiresAt: number }>();
-  private readonly expiries = new ExpiryHeap();
+  /** Revoked token ids, per-user cut-offs and retired refresh tokens apart, so a lookup uses the claim strings as they are. */
+  private readonly revoked = new Map<string, Held>();
+  private readonly cutoffs = new Map<string, Held>();
+  private readonly retired = new Map<string, Held>();
+  private readonly expiries = new ExpiryHeap<{ key: string; expiresAt: number; map: Map<string, Held> }>();
   private readonly clock: Clock;
 
   /** `clock`: milliseconds since the epoch; give the manager's when you freeze time in tests. */
@@ -18,63 +30,64 @@ export class MemoryRevocationStore implements RevocationStore {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** How many entries (revoked tokens and per-user cut-offs) are held. */
+  /** How many entries (revoked tokens, per-user cut-offs, retired refresh tokens) are held. */
   get size(): number {
     this.purge();
-    return this.entries.size;
+    return this.revoked.size + this.cutoffs.size + this.retired.size;
   }
 
   add(jti: string, expiresAt: number): void {
-    this.put(`jti:${jti}`, 1, expiresAt);
+    this.put(this.revoked, jti, 1, expiresAt);
   }
 
   has(jti: string): boolean {
     this.purge();
-    return this.entries.has(`jti:${jti}`);
+    return this.revoked.has(jti);
   }
 
   setCutoff(sub: string, cutoff: number, expiresAt: number): void {
-    this.put(`sub:${sub}`, cutoff, expiresAt);
+    this.put(this.cutoffs, sub, cutoff, expiresAt);
   }
 
   cutoff(sub: string): number | undefined {
     this.purge();
-    return this.entries.get(`sub:${sub}`)?.value;
+    return this.cutoffs.get(sub)?.value;
   }
 
   /** Both lookups of a request at once: synchronous, so the manager needs no promise or timer for them. */
   lookup(jti: string | undefined, sub: string): RevocationLookup {
     this.purge();
-    return {
-      revoked: jti !== undefined && this.entries.has(`jti:${jti}`),
-      cutoff: this.entries.get(`sub:${sub}`)?.value,
-    };
+    const revoked = jti !== undefined && this.revoked.has(jti);
+    const cutoff = this.cutoffs.get(sub)?.value;
+    return revoked || cutoff !== undefined ? { revoked, cutoff } : NOTHING;
   }
 
   /** Synchronous, like the rest: read and write with nothing in between is what makes it atomic in one process. */
   retire(jti: string, at: number, expiresAt: number): number | undefined {
     this.purge();
-    const earlier = this.entries.get(`retired:${jti}`)?.value;
-    if (earlier === undefined) this.put(`retired:${jti}`, at, expiresAt);
+    const earlier = this.retired.get(jti)?.value;
+    if (earlier === undefined) this.put(this.retired, jti, at, expiresAt);
     return earlier;
   }
 
   retiredAt(jti: string): number | undefined {
     this.purge();
-    return this.entries.get(`retired:${jti}`)?.value;
+    return this.retired.get(jti)?.value;
   }
 
-  private put(key: string, value: number, expiresAt: number): void {
+  private put(map: Map<string, Held>, key: string, value: number, expiresAt: number): void {
     this.purge();
     if (expiresAt <= this.clock()) return;
-    this.entries.set(key, { value, expiresAt });
-    this.expiries.push({ key, expiresAt });
+    map.set(key, { value, expiresAt });
+    this.expiries.push({ key, expiresAt, map });
   }
 
   private purge(): void {
-    for (const { key, expiresAt } of this.expiries.popExpired(this.clock())) {
+    const now = this.clock();
+    if (this.expiries.nextExpiry > now) return;
+    for (const { key, expiresAt, map } of this.expiries.popExpired(now)) {
       // A key set again since has a later expiry of its own; only its last one removes it.
-      if (this.entries.get(key)?.expiresAt === expiresAt) this.entries.delete(key);
+      if (map.get(key)?.expiresAt === expiresAt) map.delete(key);
     }
   }
 }

@@ -88,7 +88,8 @@ export function checkClaims(payload: unknown, now: number, policy: ClaimPolicy):
   );
 }
 
-function timeFailure(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): Rejection | undefined {
+/** The checks that change with time (exp, nbf, iat, maxAge): all a remembered token needs again. */
+export function timeFailure(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): Rejection | undefined {
   const { exp, nbf, iat } = payload;
   const { leeway, maxLifetime, maxAge } = policy;
   if (!isFiniteNumber(exp)) return rejected('claim_invalid', 'exp');

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { LoginConfigurationError } from '../errors';
 import type { KeySelector } from '../keys/source';
-import { type Checked, checkClaims, type TokenPayload } from './claims';
+import { type Checked, type TokenPayload, timeFailure } from './claims';
 import { type VerifyPolicy, verifyToken } from './verify';
 
 /** How many verified tokens a manager remembers by default. */
@@ -15,13 +15,14 @@ export function tokenCacheSize(value: unknown = DEFAULT_TOKEN_CACHE_SIZE): numbe
   );
 }
 
-/** One remembered token: its claims, frozen, since every later request of that token shares them. */
-type Entry = Readonly<TokenPayload>;
+/** One remembered token: its check's result, frozen throughout, since every later request of that token shares it. */
+type Entry = Readonly<{ ok: true; value: TokenPayload }>;
 
 /**
  * `verifyToken` with a memory: a token string that verified recently skips the signature
- * and JSON work. What a hit still checks, on every request: the claims against the clock
- * (exp, nbf, iat, maxAge, so an expired token is refused on time), and that the key set
+ * and JSON work. What a hit still checks, on every request: the time claims against the
+ * clock (exp, nbf, iat, maxAge, so an expired token is refused on time; the other claim
+ * checks depend only on the frozen claims and the manager's fixed policy), and that the key set
  * is the one the token was verified with (`KeySelector.version`: keys that change, as a
  * remote JWK Set's do, empty the cache). Token type, route requirements and revocation
  * are the callers' checks and run on every request, cache or not.
@@ -32,12 +33,14 @@ type Entry = Readonly<TokenPayload>;
 export class VerifiedTokens {
   private readonly cache: LRUCache<string, Entry> | undefined;
   private version: number;
+  private inserted = 0;
 
   constructor(
     size: number,
     private readonly keys: Pick<KeySelector, 'version'>,
   ) {
-    this.cache = size > 0 ? new LRUCache<string, Entry>({ max: size }) : undefined;
+    // ttlResolution 0: lru-cache would otherwise start a timer every millisecond to cache its clock.
+    this.cache = size > 0 ? new LRUCache<string, Entry>({ max: size, ttlResolution: 0 }) : undefined;
     this.version = keys.version;
   }
 
@@ -49,25 +52,32 @@ export class VerifiedTokens {
   /** The checked claims of `token`, from memory when it verified before. `now` in (fractional) seconds. */
   verify(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
     const cache = this.cache;
-    if (!cache) return verifyToken(token, policy, now);
+    if (!cache) {
+      // Frozen with or without the cache, so a loader behaves the same either way.
+      const checked = verifyToken(token, policy, now);
+      return checked.ok ? deepFreeze(checked) : checked;
+    }
     if (this.version !== this.keys.version) {
       cache.clear();
       this.version = this.keys.version;
     }
     const known = cache.get(token);
     if (known !== undefined) {
-      const checked = checkClaims(known, now, policy);
-      if (!checked.ok) cache.delete(token);
-      return checked;
+      // Claims, policy and keys are as they were when it verified; only time has moved. (With
+      // several issuers the time limits are the same for all: only issuer and audience differ.)
+      const late = timeFailure(known.value, now, policy);
+      if (late === undefined) return known;
+      cache.delete(token);
+      return late;
     }
     const checked = verifyToken(token, policy, now);
-    if (checked.ok) {
-      const payload = deepFreeze(checked.value);
-      // Past exp (plus leeway) the token is refused anyway: the entry goes then, not when pushed out.
-      cache.set(token, payload, { ttl: Math.max(1, Math.ceil((payload.exp + policy.leeway - now) * 1000)) });
-      return { ok: true, value: payload };
-    }
-    return checked;
+    if (!checked.ok) return checked;
+    const entry = deepFreeze(checked);
+    // Past exp (plus leeway) the token is refused anyway: its entry goes then, not when pushed out.
+    // Entries of tokens never seen again are swept once per `max` insertions, amortised O(1).
+    cache.set(token, entry, { ttl: Math.max(1, Math.ceil((entry.value.exp + policy.leeway - now) * 1000)) });
+    if (++this.inserted % cache.max === 0) cache.purgeStale();
+    return entry;
   }
 }
 
