@@ -5,10 +5,11 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from './app';
 
+/** `GET /remote/me` (a login) and `GET /remote/orders` (scope `orders:read`). */
 @LoggedIn()
 @Service()
 @JsonController('/remote')
-class RemoteController {
+export class RemoteController {
   @Get('/me')
   me(@User() user: { sub: string }) {
     return user;

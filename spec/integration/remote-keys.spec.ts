@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { type KeyConfig, LoginManager } from 'routing-controllers-login';
+import request from 'supertest';
 import { frozenClock } from '../helpers/clock';
 import { type KeyServer, startKeyServer } from '../helpers/key-server';
 import { forge, keyPair, rs256 } from '../helpers/keys';
-import { verifierApp } from '../helpers/verifier';
+import { koaAppWith } from '../helpers/koa';
+import { RemoteController, recordingLogger, verifierApp } from '../helpers/verifier';
 
 const rsa = keyPair('rsa');
 const rsa2 = keyPair('rsa2');
@@ -184,6 +186,27 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
     clock.advance(30 * SECOND);
     await get(tokenOf(issuer)).expect(200, { sub: 'ann' });
     expect(logger.warnings).to.have.length(1);
+  });
+
+  it('answers the same under Koa: 503 while no key is known, 200 once the set can be fetched', async () => {
+    server.mode = 'down';
+    const manager = new LoginManager<{ sub: string }>({
+      jwksUri: server.jwksUri,
+      clock: clock.now,
+      tokenUrl: '/t',
+      userLoader: (sub) => ({ sub }),
+      logger: recordingLogger(),
+    });
+    const app = koaAppWith(manager as LoginManager<unknown>, { controllers: [RemoteController] });
+    const get = () =>
+      request(app.callback())
+        .get('/remote/me')
+        .set('Authorization', `Bearer ${tokenOf(issuer)}`);
+    const refused = await get().expect(503);
+    expect(refused.body).to.include({ code: 'key_source_unavailable' });
+    server.mode = 'ok';
+    clock.advance(30 * SECOND);
+    await get().expect(200, { sub: 'ann' });
   });
 
   it('bounds the wait on a server that never answers by the fetch time limit', async () => {
