@@ -52,6 +52,20 @@ describe('issuers: OpenID Connect discovery, several issuers, keys named in toke
       expect(server.count(discoveryPath)).to.equal(1);
     });
 
+    it('reads the discovery document again after a fetch of its JWK Set failed, in case jwks_uri moved', async () => {
+      const { get } = await verifier({ issuer: realm(), discovery: true });
+      const token = issuing(keycloakKey, realm()).createAccessToken({ data: { sub: 'ann' } });
+      const movedPath = '/realms/shop/keys-v2';
+      server.routes[movedPath] = server.routes[certsPath];
+      server.routes[certsPath] = undefined;
+      await get(token).expect(503);
+      server.routes[discoveryPath] = { issuer: realm(), jwks_uri: `${server.origin}${movedPath}` };
+      clock.advance(30 * SECOND);
+      await get(token).expect(200, { sub: 'ann' });
+      expect(server.count(discoveryPath)).to.equal(2);
+      expect(server.count(movedPath)).to.equal(1);
+    });
+
     it('refuses a discovery document naming another issuer: 503, logged, its keys never fetched', async () => {
       server.routes[discoveryPath] = { issuer: 'https://evil.example.com', jwks_uri: `${server.origin}${certsPath}` };
       const { get, logger } = await verifier({ issuer: realm(), discovery: true });

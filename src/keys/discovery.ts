@@ -12,8 +12,8 @@ export const discoveryUrl = (issuer: string): string =>
 /**
  * The JWK Set an issuer names in its discovery document. The document's `issuer` must
  * equal the configured one exactly (OpenID Connect Discovery 1.0 §4.3), else a document
- * served by someone else could hand over their keys. A document that answered is kept for
- * the life of the manager; a failure is tried again with the next fetch.
+ * served by someone else could hand over their keys. The `jwks_uri` found is kept until a
+ * fetch of keys fails; then the document is read again with the next fetch.
  */
 export function discovered(issuer: string): KeyLocation {
   const url = discoveryUrl(issuer);
@@ -23,6 +23,9 @@ export function discovered(issuer: string): KeyLocation {
     async jwksUri(limits: FetchLimits): Promise<string> {
       jwksUri ??= jwksUriOf((await fetchJson(url, limits)).json, issuer);
       return jwksUri;
+    },
+    forget() {
+      jwksUri = undefined;
     },
   };
 }

@@ -24,6 +24,8 @@ const DEFAULT_CACHE_AGE = 10 * 60_000;
 export interface KeyLocation {
   label: string;
   jwksUri(limits: FetchLimits): Promise<string>;
+  /** Called when a fetch failed: a discovered `jwks_uri` is looked up again next time, in case it moved. */
+  forget?(): void;
 }
 
 /**
@@ -103,6 +105,7 @@ export class RemoteKeySet implements KeySource {
       this.expiresAt = this.clock() + this.cacheAge(maxAge);
       this.markAvailable();
     } catch (error) {
+      this.location.forget?.();
       this.markUnavailable(error);
     }
   }
