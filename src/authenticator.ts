@@ -8,6 +8,7 @@ import { type FailureReason, Failures } from './failures';
 import type { Exchange } from './frameworks';
 import { verifyPolicyFor } from './keys/trust';
 import type { ResolvedOptions } from './options';
+import { renewFromCookie } from './remember/remember';
 import { GuardedStore } from './revocation/guarded-store';
 import { familyLookups, familyRefusal } from './revocation/rotation';
 import { revocationId } from './revocation/token-id';
@@ -161,9 +162,19 @@ export class Authenticator<TUser> {
 
   private async authenticate(exchange: Exchange, type: TokenType): Promise<Login<TUser>> {
     const found = extractToken(exchange.req, this.options);
-    if (!found) return rejected('token_missing');
-    const fromCookie = found.source === 'cookie';
-    const login = await this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined);
+    const fromCookie = found?.source === 'cookie';
+    let login: Login<TUser> = found
+      ? await this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined)
+      : rejected('token_missing');
+    // Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from.
+    if (
+      !login.ok &&
+      type === 'access' &&
+      this.options.useCookie &&
+      (!found || (fromCookie && login.code === 'token_expired'))
+    ) {
+      login = (await renewFromCookie(this, exchange)) ?? login;
+    }
     if (!login.ok) return login;
     if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.options);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.

@@ -8,6 +8,7 @@ import { extractToken } from './extraction';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
 import { type LoginOptions, resolveOptions } from './options';
+import { clearRefreshCookie, writeRememberCookie } from './remember/remember';
 import { logoutExchange, revokeToken } from './revocation/revoke';
 import { retire, type TokenPair } from './revocation/rotation';
 import {
@@ -186,6 +187,8 @@ export class LoginManager<TUser = unknown> {
     if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
     const exchange = respondingExchangeOf(response, undefined, 'setCookie()');
     writeSessionCookies(exchange, token, checked.value, this.auth.now(), this.auth.cookies, options);
+    const persistent = options?.persistent ?? this.auth.cookies.defaults.persistent;
+    if (persistent) writeRememberCookie(this.auth as Authenticator<unknown>, exchange, checked.value, options ?? {});
   }
 
   /**
@@ -205,7 +208,9 @@ export class LoginManager<TUser = unknown> {
 
   /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */
   clearCookie(response: HttpExchange, options?: Omit<CookieOptions, 'maxAge'>): void {
-    clearSessionCookies(respondingExchangeOf(response, undefined, 'clearCookie()'), this.auth.cookies, options);
+    const exchange = respondingExchangeOf(response, undefined, 'clearCookie()');
+    clearSessionCookies(exchange, this.auth.cookies, options);
+    clearRefreshCookie(this.auth as Authenticator<unknown>, exchange, options);
   }
 
   /**

@@ -5,6 +5,7 @@ import { type IssuerConfig, keySetup } from './keys/options';
 import type { RemoteKeysOptions } from './keys/settings';
 import type { TrustedIssuer } from './keys/source';
 import * as check from './option-checks';
+import { refreshCookieName } from './remember/options';
 import type { LoginLogger } from './revocation/guarded-store';
 import { rotationOption } from './revocation/rotation';
 import type { RevocationStore } from './revocation/store';
@@ -131,6 +132,11 @@ export interface LoginOptions<TUser = unknown> {
    * Default 10 000; 0 turns the cache off.
    */
   tokenCacheSize?: number;
+  /**
+   * The HttpOnly cookie of remember-me (`setCookie(res, token, { persistent: true })`): a
+   * refresh token that renews the access cookie once it has expired. Default `'refresh-token'`.
+   */
+  refreshCookieName?: string;
 }
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
@@ -172,6 +178,7 @@ export interface ResolvedOptions<TUser> {
   rotateRefreshTokens: boolean;
   noStore: boolean;
   tokenCacheSize: number;
+  refreshCookieName: string;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -212,6 +219,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'rotateRefreshTokens',
   'noStore',
   'tokenCacheSize',
+  'refreshCookieName',
 ]);
 
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
@@ -254,5 +262,6 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
     noStore: check.flag('noStore', options.noStore, true),
     tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
+    refreshCookieName: refreshCookieName(options.refreshCookieName, check.cookieName(options.cookieName)),
   };
 }

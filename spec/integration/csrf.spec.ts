@@ -154,7 +154,10 @@ describe('cookie mode: persistence and sliding sessions', () => {
   it('gives a persistent cookie Max-Age equal to the token remaining lifetime (remember me)', async () => {
     const { app } = setup();
     const response = await request(app).post('/auth/remember').expect(200);
-    for (const cookie of cookiesOf(response)) expect(cookie).to.include('; Max-Age=600;');
+    const [access, csrf, refresh] = cookiesOf(response);
+    for (const cookie of [access, csrf]) expect(cookie).to.include('; Max-Age=600;');
+    // and the remember-me refresh cookie, which renews it for refreshExpiry
+    expect(refresh).to.match(/^refresh-token=.+; Max-Age=2592000; HttpOnly;/);
   });
 
   it('writes session cookies by default', async () => {

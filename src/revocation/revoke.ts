@@ -1,6 +1,7 @@
 import type { Authenticator } from '../authenticator';
 import { routeTokenType } from '../checkers';
 import type { Exchange } from '../frameworks';
+import { clearRefreshCookie, rememberedLogin } from '../remember/remember';
 import { clearSessionCookies } from '../session-cookies';
 import { isPlainObject, type TokenPayload } from '../token/claims';
 import { revocationId } from './token-id';
@@ -32,5 +33,14 @@ export async function revokeToken(auth: Authenticator<unknown>, token: string | 
 export async function logoutExchange(auth: Authenticator<unknown>, exchange: Exchange): Promise<void> {
   const login = await auth.loginFor(exchange, routeTokenType(exchange.req));
   if (login.ok) await auth.store.add(login.revocationId, login.payload.exp * 1000);
-  if (auth.options.useCookie) clearSessionCookies(exchange, auth.cookies);
+  // Remember me ends too: the login's refresh-token family, and the refresh cookie's.
+  const remembered = auth.options.useCookie ? rememberedLogin(auth, exchange) : undefined;
+  const families = new Set([login.ok ? login.payload.fam : undefined, remembered?.payload.fam]);
+  const until = auth.options.clock() + auth.maxLifetime() * 1000;
+  for (const family of families) if (family !== undefined) await auth.store.revokeFamily(family, until);
+  if (remembered)
+    await auth.store.add(revocationId(remembered.token, remembered.payload), remembered.payload.exp * 1000);
+  if (!auth.options.useCookie) return;
+  clearSessionCookies(exchange, auth.cookies);
+  clearRefreshCookie(auth, exchange);
 }

@@ -87,7 +87,7 @@ export async function retire(context: RotationContext, payload: TokenPayload): P
  * A used refresh token came back: it was stolen, or its successor was (RFC 9700 §4.14.2).
  * Which holder is honest cannot be told, so every token of that login is revoked.
  */
-async function reuseDetected(context: RotationContext, payload: TokenPayload): Promise<FailureReason> {
+export async function reuseDetected(context: RotationContext, payload: TokenPayload): Promise<FailureReason> {
   const { store, options } = context;
   const family = payload.fam ?? (payload.jti as string);
   await store.revokeFamily(family, options.clock() + context.maxLifetime() * 1000);

@@ -33,11 +33,25 @@ export function pairClaims(
  * family (a token from before families started one of its own `jti`), a new `jti`, and
  * the same `exp`, so rotating never stretches a login beyond its `refreshExpiry`.
  */
-export function rotatedClaims(from: TokenPayload, policy: IssuePolicy): Record<string, unknown> {
-  const { iat: _i, exp, nbf: _n, jti, type: _t, fresh: _f, iss: _s, aud: _a, csrf: _c, fam, ...data } = from;
+export function rotatedClaims(from: TokenPayload, policy: IssuePolicy, keepCsrf = false): Record<string, unknown> {
+  const { iat: _i, exp, nbf: _n, jti, type: _t, fresh: _f, iss: _s, aud: _a, csrf, fam, ...data } = from;
   const lifetime = Math.max(1, exp - Math.floor(policy.nowMs / 1000));
   const claims = stamp(data, 'refresh', lifetime, policy);
   claims.exp = exp;
   claims.fam = fam ?? jti;
+  if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
+  return claims;
+}
+
+/**
+ * Claims for a remember-me refresh token from the access token of a cookie login: its
+ * data and scopes, its family (or a new one), its CSRF value (so the pages the browser
+ * holds keep working after a renewal), a full refresh lifetime. Never fresh.
+ */
+export function rememberedClaims(from: TokenPayload, policy: IssuePolicy): Record<string, unknown> {
+  const { iat: _i, exp: _e, nbf: _n, jti: _j, type: _t, fresh: _f, iss: _s, aud: _a, csrf, fam, ...data } = from;
+  const claims = stamp(data, 'refresh', policy.defaultLifetime, policy);
+  claims.fam = fam ?? randomUUID();
+  if (csrf !== undefined) claims.csrf = csrf;
   return claims;
 }
