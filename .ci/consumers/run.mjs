@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Consumer checks (issue 7 item 5): pack the package, install the tarball in throwaway projects
+// outside the repository as a user would (`npm install routing-controllers-login routing-controllers
+// express ...`, no flags, so a peer range that refuses a stack fails here), compile each app with
+// TypeScript 5 and `skipLibCheck: false`, run it, and ask for 401 without a token, 200 with one.
+//
+// npm runs with --prefer-offline: packages the CI install already put in the npm cache (TypeScript 5.9
+// comes from tools/'s lockfile) are not downloaded again. When a package is neither cached nor
+// reachable, that consumer is skipped with the reason, never failed and never passed.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../..');
+const typescript = JSON.parse(readFileSync(join(root, 'tools/package.json'), 'utf8')).devDependencies.typescript;
+
+const COMMON = [
+  'routing-controllers@~0.11.3',
+  'typedi@^0.10.0',
+  'class-validator@~0.14.1',
+  'class-transformer@^0.5.1',
+  'reflect-metadata@^0.2.2',
+  `typescript@${typescript}`,
+  '@types/node@^20.19.0',
+];
+
+// Our .d.ts are type-checked (skipLibCheck: false) as CommonJS and as ESM. The express 4 and Koa apps
+// check what differs there, the peer ranges, the app's types and the runtime, so they skip the
+// library check: it would re-check the same .d.ts, and @types/koa 3 does not compile against the
+// content-disposition types npm installs beside it today (TS2694, not ours).
+const CONSUMERS = [
+  {
+    name: 'commonjs-typescript5',
+    type: 'commonjs',
+    app: 'express-app.ts',
+    skipLibCheck: false,
+    packages: ['express@^5', '@types/express@^5'],
+  },
+  {
+    name: 'esm',
+    type: 'module',
+    app: 'express-app.ts',
+    skipLibCheck: false,
+    packages: ['express@^5', '@types/express@^5'],
+  },
+  {
+    name: 'express4',
+    type: 'commonjs',
+    app: 'express-app.ts',
+    skipLibCheck: true,
+    packages: ['express@^4.21.2', '@types/express@^4'],
+  },
+  {
+    name: 'koa',
+    type: 'commonjs',
+    app: 'koa-app.ts',
+    skipLibCheck: true,
+    packages: ['koa@^3', '@koa/router@^13', 'koa-bodyparser@^4', '@types/koa@^3'],
+  },
+];
+
+/** Errors that mean "neither the registry nor the cache could provide a package", not "this is broken". */
+const UNREACHABLE = /\b(ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b/;
+
+const work = mkdtempSync(join(tmpdir(), 'rcl-consumers-'));
+const log = (message) => console.log(`ci: consumers: ${message}`);
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+/**
+ * Why npm could not get a package, if that is why it failed. npm reports an unreachable registry as
+ * such, or, when it happens while resolving peers, as an ERESOLVE naming `x@undefined`; its debug
+ * log holds the network error either way.
+ */
+function unreachable(output) {
+  const logFile = /A complete log of this run can be found in: (\S+)/.exec(output)?.[1];
+  const debugLog = logFile ? readFileSync(logFile, 'utf8') : '';
+  return (UNREACHABLE.exec(output) ?? UNREACHABLE.exec(debugLog))?.[1];
+}
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Builds as `npm publish` would (the prepack script), then packs; returns the tarball's path. */
+function pack() {
+  const built = run('npm', ['run', 'prepack'], root);
+  if (!built.ok) throw new Error(`npm run prepack failed:\n${built.output}`);
+  const packed = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+  const [{ filename }] = JSON.parse(packed.stdout);
+  return join(work, filename);
+}
+
+/** Starts the compiled app, reads the `{ port, token }` line it prints, asks for 401 and 200. */
+async function answers(dir) {
+  const app = spawn(process.execPath, ['out/app.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the app printed nothing within 20s')), 20_000);
+      app.once('exit', (code) => reject(new Error(`the app exited with ${code}`)));
+      createInterface({ input: app.stdout }).once('line', (first) => {
+        clearTimeout(timer);
+        resolve(first);
+      });
+    });
+    const { port, token } = JSON.parse(line);
+    const url = `http://127.0.0.1:${port}/me`;
+    const anonymous = await fetch(url);
+    if (anonymous.status !== 401 || anonymous.headers.get('www-authenticate') !== 'Bearer') {
+      throw new Error(`without a token: ${anonymous.status} ${anonymous.headers.get('www-authenticate')}`);
+    }
+    const loggedIn = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const body = await loggedIn.text();
+    if (loggedIn.status !== 200 || body !== JSON.stringify({ sub: 'ada', name: 'Ada' })) {
+      throw new Error(`with a token: ${loggedIn.status} ${body}`);
+    }
+  } finally {
+    app.kill();
+  }
+}
+
+/** 'passed', 'skipped' (with the reason logged), or throws with what went wrong. */
+async function check(consumer, tarball) {
+  const dir = join(work, consumer.name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: consumer.name, private: true, type: consumer.type }));
+  copyFileSync(join(here, consumer.app), join(dir, 'app.ts'));
+  const tsconfig = JSON.parse(readFileSync(join(here, 'tsconfig.json'), 'utf8'));
+  tsconfig.compilerOptions.skipLibCheck = consumer.skipLibCheck;
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+
+  let started = Date.now();
+  const packages = [tarball, ...COMMON, ...consumer.packages];
+  const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], dir);
+  const networkError = install.ok ? undefined : unreachable(install.output);
+  if (networkError) {
+    log(
+      `${consumer.name}: SKIPPED: npm could not get a package (${networkError}): neither the registry nor the cache has it`,
+    );
+    return 'skipped';
+  }
+  if (!install.ok) throw new Error(`npm install ${packages.join(' ')} failed:\n${install.output}`);
+  const installed = seconds(started);
+
+  started = Date.now();
+  const compile = run(join(dir, 'node_modules/.bin/tsc'), ['-p', dir], dir);
+  const compiler = `TypeScript ${typescript} (skipLibCheck: ${consumer.skipLibCheck})`;
+  if (!compile.ok) throw new Error(`${compiler} failed:\n${compile.output}`);
+  const compiled = seconds(started);
+
+  await answers(dir);
+  log(`${consumer.name}: installed in ${installed}, compiled by ${compiler} in ${compiled}, 401 then 200`);
+  return 'passed';
+}
+
+let failed = 0;
+try {
+  const started = Date.now();
+  const tarball = pack();
+  log(`packed ${tarball} in ${seconds(started)}`);
+  // CONSUMERS=koa,esm runs only those (while working on one).
+  const only = process.env.CONSUMERS?.split(',');
+  for (const consumer of CONSUMERS.filter(({ name }) => !only || only.includes(name))) {
+    try {
+      await check(consumer, tarball);
+    } catch (error) {
+      failed += 1;
+      log(`${consumer.name}: FAILED: ${error.message}`);
+    }
+  }
+} finally {
+  if (process.env.KEEP_CONSUMERS) log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
