@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import express, { type ErrorRequestHandler } from 'express';
-import { Get, JsonController, useExpressServer } from 'routing-controllers';
+import Koa from 'koa';
+import { Get, JsonController, useExpressServer, useKoaServer } from 'routing-controllers';
 import {
   InvalidCredentialsError,
   LoggedIn,
@@ -61,6 +62,21 @@ describe('an app set up without loginConfig()', () => {
       expect(response.body.message).to.equal(message);
     });
   }
+
+  it('explains it on Koa too, to the error Koa reports', async () => {
+    const app = new Koa();
+    const seen: unknown[] = [];
+    app.silent = true;
+    app.on('error', (error: unknown) => void seen.push(error));
+    // An undecorated class as the only middleware: no global (express) middlewares of other specs.
+    useKoaServer(app, { controllers: [GuardedController, ProfileController], middlewares: [class None {}] });
+    await request(app.callback()).get('/profile').expect(500);
+    expect(seen).to.have.length(1);
+    expect(seen[0]).to.be.instanceOf(LoginConfigurationError);
+    expect((seen[0] as Error).message)
+      .to.include('ProfileController')
+      .and.not.include('@Authorized');
+  });
 
   it("shows our message through express's own final handler too", async () => {
     const app = express();

@@ -11,29 +11,36 @@ const explained = new WeakSet<Controller>();
  * Makes a route that needs a login explain itself when its app was set up without
  * `loginConfig()`. routing-controllers then throws its own "Cannot use @Authorized
  * decorator..." before any code of ours runs, a sentence about a decorator the user
- * never wrote. An after-action error middleware on the controller swaps that error for
- * ours. Express skips error middlewares (four parameters) while there is no error, so a
- * configured app pays nothing per request.
+ * never wrote. A middleware on the controller swaps that error for ours, where each
+ * server lets one see it: after the action for express (an error middleware), before it
+ * for Koa (the error comes back through `await next()`).
  */
 export function explainForgottenLoginConfig(controller: Controller): void {
   if (explained.has(controller)) return;
   explained.add(controller);
-  getMetadataArgsStorage().uses.push({ target: controller, middleware: forgottenFor(controller), afterAction: true });
+  const middleware = forgottenFor(controller);
+  const uses = getMetadataArgsStorage().uses;
+  uses.push({ target: controller, middleware, afterAction: false });
+  uses.push({ target: controller, middleware, afterAction: true });
 }
 
 type Next = (error?: unknown) => unknown;
 
 function forgottenFor(controller: Controller) {
-  // Four parameters: express calls it only with an error.
+  const swap = (error: unknown) => (isMissingChecker(error) ? missingLoginConfig(controller) : error);
+  // Four parameters make it an error middleware to express, which skips it while there is no error:
+  // a configured express app pays nothing per request.
   return function forgottenLoginConfig(
     error: unknown,
     request: IncomingMessage | Next,
     _res: ServerResponse,
     next: Next,
   ) {
-    // Koa runs after-action middlewares as (ctx, next) once the action succeeded: carry on.
-    if (typeof request === 'function') return request();
-    next(isMissingChecker(error) ? missingLoginConfig(controller) : error);
+    // Koa calls every route middleware as (ctx, next).
+    if (typeof request === 'function') {
+      return Promise.resolve(request()).catch((thrown: unknown) => Promise.reject(swap(thrown)));
+    }
+    next(swap(error));
   };
 }
 
@@ -44,7 +51,7 @@ function missingLoginConfig(controller: Controller): LoginConfigurationError {
   return new LoginConfigurationError(
     `${controller.name} uses @LoggedIn() or @User(), but its app was set up without loginConfig(). ` +
       'Pass your routing-controllers options through it: useExpressServer(app, loginConfig({ controllers })) ' +
-      '(or createExpressServer(loginConfig({ ... }))), with a LoginManager registered by ' +
+      '(or useKoaServer, createExpressServer, createKoaServer), with a LoginManager registered by ' +
       'Container.set(LoginManager, manager) or given as loginConfig(options, manager).',
   );
 }
