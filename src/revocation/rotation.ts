@@ -6,7 +6,9 @@ import type { RevocationStore } from './store';
 
 /** An access token and the refresh token to use next time. */
 export interface TokenPair {
+  /** A new access token. */
   accessToken: string;
+  /** The refresh token to use next time (under `rotateRefreshTokens`, it replaces the one just used). */
   refreshToken: string;
 }
 
