@@ -16,13 +16,15 @@ class NoMiddlewares {}
  * A real Koa + routing-controllers app guarded by `manager`, without global middlewares
  * unless `options.middlewares` lists some. Koa logs every error that
  * reaches it (`app.on('error')`); the specs collect them in `errors` instead of printing.
+ * `KoaClass` is koa 3 unless given (the specs pass koa 2 too).
  */
 export function koaAppWith(
   manager: LoginManager<unknown>,
   options: RoutingControllersOptions,
   before?: (app: Koa) => void,
+  KoaClass: typeof Koa = Koa,
 ): Koa & { errors: unknown[] } {
-  const app = Object.assign(new Koa(), { errors: [] as unknown[] });
+  const app = Object.assign(new KoaClass(), { errors: [] as unknown[] });
   app.silent = true;
   app.on('error', (error: unknown) => void app.errors.push(error));
   before?.(app);

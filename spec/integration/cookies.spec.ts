@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import type { Response } from 'express';
 import { Get, JsonController, Post, Res } from 'routing-controllers';
-import { LoggedIn, LoginManager, User } from 'routing-controllers-login';
+import { type HttpExchange, LoggedIn, LoginManager, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
+import { onEveryServer } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -20,13 +19,13 @@ const manager = new LoginManager<Account>({
 @JsonController('/session')
 class SessionController {
   @Post('/login')
-  login(@Res() response: Response) {
+  login(@Res() response: HttpExchange) {
     manager.setCookie(response, manager.createAccessToken({ data: { sub: 'john@example.com' } }));
     return { ok: true };
   }
 
   @Post('/logout')
-  logout(@Res() response: Response) {
+  logout(@Res() response: HttpExchange) {
     manager.clearCookie(response);
     return { ok: true };
   }
@@ -38,8 +37,8 @@ class SessionController {
   }
 }
 
-describe('cookie mode', () => {
-  const app = appWith(manager, { controllers: [SessionController] });
+onEveryServer('cookie mode', (server) => {
+  const app = server.app(manager, { controllers: [SessionController] });
   const john = manager.createAccessToken({ data: { sub: 'john@example.com' } });
   const jane = manager.createAccessToken({ data: { sub: 'jane@example.com' } });
 
@@ -104,14 +103,14 @@ describe('cookie mode', () => {
       useHeader: false,
       userLoader: users.load,
     });
-    const cookieApp = appWith(cookieOnly, { controllers: [SessionController] });
+    const cookieApp = server.app(cookieOnly, { controllers: [SessionController] });
     await request(cookieApp).get('/session/me').set('Authorization', `Bearer ${john}`).expect(401);
     await request(cookieApp).get('/session/me').set('Cookie', `access-token=${john}`).expect(200);
   });
 
   it('ignores the cookie when useCookie is false (the default)', async () => {
     const headerOnly = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: users.load });
-    const headerApp = appWith(headerOnly, { controllers: [SessionController] });
+    const headerApp = server.app(headerOnly, { controllers: [SessionController] });
     await request(headerApp).get('/session/me').set('Cookie', `access-token=${john}`).expect(401);
   });
 
@@ -123,7 +122,7 @@ describe('cookie mode', () => {
       cookieName: 'session',
       userLoader: users.load,
     });
-    const namedApp = appWith(named, { controllers: [SessionController] });
+    const namedApp = server.app(named, { controllers: [SessionController] });
     await request(namedApp).get('/session/me').set('Cookie', `access-token=${john}`).expect(401);
     await request(namedApp).get('/session/me').set('Cookie', `session=${john}`).expect(200);
   });

@@ -1,12 +1,18 @@
 import { expect } from 'chai';
-import type { Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { Delete, Get, JsonController, Patch, Post, Put, Res } from 'routing-controllers';
-import { LoggedIn, LoginManager, type LoginOptions, type TokenPayload, User } from 'routing-controllers-login';
+import {
+  type HttpExchange,
+  LoggedIn,
+  LoginManager,
+  type LoginOptions,
+  type TokenPayload,
+  User,
+} from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
+import { onEveryServer, type Server } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -47,13 +53,13 @@ class NotesController {
 @JsonController('/auth')
 class CookieLoginController {
   @Post('/login')
-  login(@Res() response: Response) {
+  login(@Res() response: HttpExchange) {
     current.setCookie(response, current.createAccessToken({ data: { sub: 'john@example.com' } }));
     return { ok: true };
   }
 
   @Post('/remember')
-  remember(@Res() response: Response) {
+  remember(@Res() response: HttpExchange) {
     current.setCookie(response, current.createAccessToken({ data: { sub: 'john@example.com' }, expiresIn: '10m' }), {
       persistent: true,
     });
@@ -61,7 +67,7 @@ class CookieLoginController {
   }
 }
 
-function setup(options: Partial<LoginOptions<Account>> = {}) {
+function setup(server: Server, options: Partial<LoginOptions<Account>> = {}) {
   const clock = frozenClock();
   current = new LoginManager<Account>({
     secret: HS256_SECRET,
@@ -72,7 +78,7 @@ function setup(options: Partial<LoginOptions<Account>> = {}) {
     ...options,
   });
   const manager = current;
-  const app = appWith(manager, { controllers: [NotesController, CookieLoginController] });
+  const app = server.app(manager, { controllers: [NotesController, CookieLoginController] });
   const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
   const csrf = (jwt.decode(token) as TokenPayload).csrf as string;
   return { clock, manager, app, token, csrf, cookie: `access-token=${token}` };
@@ -81,9 +87,9 @@ function setup(options: Partial<LoginOptions<Account>> = {}) {
 const cookiesOf = (response: request.Response): string[] =>
   (response.headers['set-cookie'] as unknown as string[]) ?? [];
 
-describe('cookie mode: CSRF protection', () => {
+onEveryServer('cookie mode: CSRF protection', (server) => {
   it('refuses a cookie-authenticated POST without X-CSRF-Token: 403 csrf_failed', async () => {
-    const { app, cookie } = setup();
+    const { app, cookie } = setup(server);
     const response = await request(app).post('/notes').set('Cookie', cookie).expect(403);
     expect(response.body).to.deep.equal({
       name: 'CsrfError',
@@ -95,12 +101,12 @@ describe('cookie mode: CSRF protection', () => {
   });
 
   it('accepts it with the header equal to the token csrf claim', async () => {
-    const { app, cookie, csrf } = setup();
+    const { app, cookie, csrf } = setup(server);
     await request(app).post('/notes').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(200, { created: true });
   });
 
   it('refuses a wrong or truncated value', async () => {
-    const { app, cookie, csrf } = setup();
+    const { app, cookie, csrf } = setup(server);
     await request(app)
       .post('/notes')
       .set('Cookie', cookie)
@@ -111,7 +117,7 @@ describe('cookie mode: CSRF protection', () => {
   });
 
   it('guards PUT, PATCH and DELETE too, and leaves GET alone', async () => {
-    const { app, cookie, csrf } = setup();
+    const { app, cookie, csrf } = setup(server);
     await request(app).put('/notes/1').set('Cookie', cookie).expect(403);
     await request(app).patch('/notes/1').set('Cookie', cookie).expect(403);
     await request(app).delete('/notes/1').set('Cookie', cookie).expect(403);
@@ -120,18 +126,18 @@ describe('cookie mode: CSRF protection', () => {
   });
 
   it('does not touch header-token requests', async () => {
-    const { app, token } = setup();
+    const { app, token } = setup(server);
     await request(app).post('/notes').set('Authorization', `Bearer ${token}`).expect(200);
   });
 
   it('can be turned off with csrf: false', async () => {
-    const { app, cookie, token } = setup({ csrf: false });
+    const { app, cookie, token } = setup(server, { csrf: false });
     await request(app).post('/notes').set('Cookie', cookie).expect(200);
     expect(jwt.decode(token)).not.to.have.property('csrf');
   });
 
   it('sets a readable csrf-token cookie next to the HttpOnly token cookie', async () => {
-    const { app } = setup();
+    const { app } = setup(server);
     const response = await request(app).post('/auth/login').expect(200);
     const [tokenCookie, csrfCookie] = cookiesOf(response);
     expect(tokenCookie).to.match(/^access-token=.+; HttpOnly; SameSite=Lax$/);
@@ -141,7 +147,7 @@ describe('cookie mode: CSRF protection', () => {
   });
 
   it('runs the browser flow: log in, read csrf-token, post with the header', async () => {
-    const { app } = setup();
+    const { app } = setup(server);
     const agent = request.agent(app);
     const login = await agent.post('/auth/login').expect(200);
     const csrf = /csrf-token=([\w-]+)/.exec(cookiesOf(login).join(';'))?.[1] as string;
@@ -150,9 +156,9 @@ describe('cookie mode: CSRF protection', () => {
   });
 });
 
-describe('cookie mode: persistence and sliding sessions', () => {
+onEveryServer('cookie mode: persistence and sliding sessions', (server) => {
   it('gives a persistent cookie Max-Age equal to the token remaining lifetime (remember me)', async () => {
-    const { app } = setup();
+    const { app } = setup(server);
     const response = await request(app).post('/auth/remember').expect(200);
     const [access, csrf, refresh] = cookiesOf(response);
     for (const cookie of [access, csrf]) expect(cookie).to.include('; Max-Age=600;');
@@ -161,13 +167,13 @@ describe('cookie mode: persistence and sliding sessions', () => {
   });
 
   it('writes session cookies by default', async () => {
-    const { app } = setup();
+    const { app } = setup(server);
     const response = await request(app).post('/auth/login').expect(200);
     for (const cookie of cookiesOf(response)) expect(cookie).not.to.include('Max-Age');
   });
 
   it('renews the cookie of a request whose token expires within refreshCookieWithin', async () => {
-    const { app, clock, cookie, token } = setup({ refreshCookieWithin: '5m' });
+    const { app, clock, cookie, token } = setup(server, { refreshCookieWithin: '5m' });
     const early = await request(app).get('/notes').set('Cookie', cookie).expect(200);
     expect(cookiesOf(early)).to.deep.equal([]);
     clock.advance(11 * 60_000);
@@ -185,7 +191,7 @@ describe('cookie mode: persistence and sliding sessions', () => {
   });
 
   it('does not renew tokens that came in a header', async () => {
-    const { app, clock, token } = setup({ refreshCookieWithin: '5m' });
+    const { app, clock, token } = setup(server, { refreshCookieWithin: '5m' });
     clock.advance(11 * 60_000);
     const response = await request(app).get('/notes').set('Authorization', `Bearer ${token}`).expect(200);
     expect(cookiesOf(response)).to.deep.equal([]);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Context } from 'koa';
-import { Authorized, Ctx, CurrentUser, Get, JsonController, Post } from 'routing-controllers';
+import { Authorized, Ctx, CurrentUser, Get, JsonController, Post, UnauthorizedError } from 'routing-controllers';
 import { LoggedIn, LoginManager, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
@@ -38,7 +38,20 @@ class KoaController {
     await manager.logout(ctx);
     return { ok: true };
   }
+
+  @Post('/cookie')
+  cookie(@Ctx() ctx: Context) {
+    cookieManager.setCookie(ctx, cookieManager.createAccessToken({ data: { sub: 'john@example.com' } }));
+    return { ok: true };
+  }
 }
+
+const cookieManager = new LoginManager<Account>({
+  secret: HS256_SECRET,
+  tokenUrl: '/t',
+  useCookie: true,
+  userLoader: users.load,
+});
 
 describe('Koa: useKoaServer(app, loginConfig(...))', () => {
   const token = (scopes?: string[]) =>
@@ -94,4 +107,30 @@ describe('Koa: useKoaServer(app, loginConfig(...))', () => {
       });
     });
   }
+
+  it('marks cookies Secure when Koa says the request came over HTTPS (app.proxy and X-Forwarded-Proto)', async () => {
+    const app = koaAppWith(cookieManager, { controllers: [KoaController] }, (koa) => {
+      koa.proxy = true;
+    });
+    const plain = await request(app.callback()).post('/koa/cookie').expect(200);
+    expect(String(plain.headers['set-cookie'])).not.to.include('Secure');
+    const https = await request(app.callback()).post('/koa/cookie').set('X-Forwarded-Proto', 'https').expect(200);
+    const cookies = https.headers['set-cookie'] as unknown as string[];
+    expect(cookies).to.have.length(2);
+    for (const cookie of cookies) expect(cookie).to.include('; Secure;');
+  });
+
+  it("answers 401 with an app error that is an HttpError under routing-controllers' Koa error handler", async () => {
+    const custom = new LoginManager<Account>({
+      secret: HS256_SECRET,
+      tokenUrl: '/t',
+      userLoader: users.load,
+      notAuthenticatedError: () => new UnauthorizedError('Log in first'),
+    });
+    const response = await request(koaAppWith(custom, { controllers: [KoaController] }).callback())
+      .get('/koa/me')
+      .expect(401);
+    expect(response.headers['www-authenticate']).to.equal('Bearer');
+    expect(response.body).to.include({ message: 'Log in first' });
+  });
 });

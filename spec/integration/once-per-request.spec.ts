@@ -4,7 +4,7 @@ import { Authorized, CurrentUser, Get, JsonController } from 'routing-controller
 import { LoggedIn, LoginManager, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
+import { onEveryServer } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -38,10 +38,10 @@ function countVerifications(): { count: () => number; restore: () => void } {
   return { count: () => calls, restore: () => ((crypto as { createHmac: unknown }).createHmac = original) };
 }
 
-describe('once per request', () => {
+onEveryServer('once per request', (server) => {
   const users = accountLoader();
   const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: users.load });
-  const app = appWith(manager, { controllers: [EverythingController] }, (express) => express.use(manager.middleware()));
+  const app = server.app(manager, { controllers: [EverythingController] }, [manager.middleware()]);
   const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
 
   it('verifies the token and calls the loader once for @LoggedIn + @Authorized + 2×@User + @CurrentUser + middleware()', async () => {

@@ -3,7 +3,7 @@ import { Authorized, CurrentUser, Get, JsonController } from 'routing-controller
 import { InvalidCredentialsError, LoggedIn, LoginManager, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
+import { onEveryServer } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -90,10 +90,12 @@ class AuthorizedController {
   }
 }
 
-describe('protecting routes', () => {
+onEveryServer('protecting routes', (server) => {
   const users = accountLoader();
   const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/auth/token', userLoader: users.load });
-  const app = appWith(manager, { controllers: [MeController, ItemsController, OpenController, AuthorizedController] });
+  const app = server.app(manager, {
+    controllers: [MeController, ItemsController, OpenController, AuthorizedController],
+  });
   const token = (scopes?: string[], sub = 'john@example.com') =>
     manager.createAccessToken({ data: { sub }, ...(scopes ? { scopes } : {}) });
   const bearer = (value: string) => ({ Authorization: `Bearer ${value}` });
@@ -131,6 +133,7 @@ describe('protecting routes', () => {
     });
 
     it('lets a loader exception propagate as a server error, not a 401', async () => {
+      server.expectServerErrors();
       users.failWith = new Error('database down');
       await request(app).get('/me').set(bearer(token())).expect(500);
     });
@@ -200,7 +203,7 @@ describe('protecting routes', () => {
         userLoader: users.load,
         clock: () => Date.now() + 5_000,
       });
-      const laterApp = appWith(later, { controllers: [OpenController] });
+      const laterApp = server.app(later, { controllers: [OpenController] });
       await request(laterApp).get('/open/optional').set(bearer(expired)).expect(200, { email: null });
       await request(app).get('/open/optional').expect(200, { email: null });
       await request(app).get('/open/optional').set(bearer('not.a.token')).expect(200, { email: null });
@@ -212,6 +215,7 @@ describe('protecting routes', () => {
     });
 
     it('with required: false still lets a loader exception propagate', async () => {
+      server.expectServerErrors();
       users.failWith = new Error('database down');
       await request(app).get('/open/optional').set(bearer(token())).expect(500);
     });

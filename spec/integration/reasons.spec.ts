@@ -12,7 +12,7 @@ import {
 } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
+import { onEveryServer, type Server } from '../helpers/drivers';
 import { forge, HS256_SECRET, hmac, nowSeconds } from '../helpers/keys';
 
 @Service()
@@ -30,7 +30,7 @@ class ReasonsController {
   }
 }
 
-function setup(options: Partial<LoginOptions> = {}) {
+function setup(server: Server, options: Partial<LoginOptions> = {}) {
   const reports: Array<{ code: LoginErrorCode; path: string | undefined }> = [];
   const manager = new LoginManager({
     secret: HS256_SECRET,
@@ -39,21 +39,21 @@ function setup(options: Partial<LoginOptions> = {}) {
     onAuthFailure: (code, req?: IncomingMessage) => void reports.push({ code, path: req?.url }),
     ...options,
   } as LoginOptions);
-  return { manager, reports, app: appWith(manager, { controllers: [ReasonsController] }) };
+  return { manager, reports, app: server.app(manager, { controllers: [ReasonsController] }) };
 }
 
 const expired = () => forge({ alg: 'HS256' }, { sub: 'u', exp: nowSeconds() - 5 }, hmac(HS256_SECRET));
 
-describe('reasons: codes, descriptions and onAuthFailure', () => {
+onEveryServer('reasons: codes, descriptions and onAuthFailure', (server) => {
   it('keeps reasons private by default: bare RFC 6750 header, no code in the body', async () => {
-    const { app } = setup();
+    const { app } = setup(server);
     const response = await request(app).get('/reasons/admin').set('Authorization', `Bearer ${expired()}`).expect(401);
     expect(response.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
     expect(response.body).to.deep.equal({ name: 'InvalidCredentialsError', message: 'Invalid credentials' });
   });
 
   it('exposes them with exposeErrorDescriptions: error_description in the header, code (and claim) in the body', async () => {
-    const { app } = setup({ exposeErrorDescriptions: true });
+    const { app } = setup(server, { exposeErrorDescriptions: true });
     const late = await request(app).get('/reasons/admin').set('Authorization', `Bearer ${expired()}`).expect(401);
     expect(late.headers['www-authenticate']).to.equal(
       'Bearer error="invalid_token", error_description="The token expired"',
@@ -76,7 +76,7 @@ describe('reasons: codes, descriptions and onAuthFailure', () => {
   });
 
   it('reports each refusal once, with its request, including scope failures', async () => {
-    const { app, manager, reports } = setup();
+    const { app, manager, reports } = setup(server);
     await request(app).get('/reasons/admin').expect(401);
     await request(app).get('/reasons/admin').set('Authorization', `Bearer ${expired()}`).expect(401);
     const token = manager.createAccessToken({ data: { sub: 'u' } });
@@ -89,7 +89,7 @@ describe('reasons: codes, descriptions and onAuthFailure', () => {
   });
 
   it('does not report accepted requests or optional routes that stay anonymous', async () => {
-    const { app, manager, reports } = setup();
+    const { app, manager, reports } = setup(server);
     await request(app).get('/reasons/optional').expect(200, { user: null });
     await request(app).get('/reasons/optional').set('Authorization', `Bearer ${expired()}`).expect(200, { user: null });
     const admin = manager.createAccessToken({ data: { sub: 'u' }, scopes: ['admin'] });
@@ -98,7 +98,7 @@ describe('reasons: codes, descriptions and onAuthFailure', () => {
   });
 
   it('reports getCurrentUser failures without a request', async () => {
-    const { manager, reports } = setup();
+    const { manager, reports } = setup(server);
     await manager.getCurrentUser(expired()).catch(() => undefined);
     expect(reports).to.deep.equal([{ code: 'token_expired', path: undefined }]);
   });
@@ -115,7 +115,7 @@ describe('reasons: codes, descriptions and onAuthFailure', () => {
       },
       (() => true) as AuthFailureHook,
     ]) {
-      const { app } = setup({ onAuthFailure, logger });
+      const { app } = setup(server, { onAuthFailure, logger });
       await request(app).get('/reasons/admin').set('Authorization', `Bearer ${expired()}`).expect(401);
     }
     await new Promise((resolve) => setImmediate(resolve));
@@ -123,7 +123,7 @@ describe('reasons: codes, descriptions and onAuthFailure', () => {
   });
 
   it('puts the claim name on the error for claim_invalid', async () => {
-    const { manager } = setup();
+    const { manager } = setup(server);
     const error = await manager
       .getCurrentUser(forge({ alg: 'HS256' }, { sub: 'u' }, hmac(HS256_SECRET)))
       .catch((e) => e);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { Get, JsonController, Post, Req } from 'routing-controllers';
-import { LoggedIn, LoginManager, type TokenPayload, User } from 'routing-controllers-login';
+import { type HttpExchange, LoggedIn, LoginManager, type TokenPayload, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
+import { onEveryServer } from '../helpers/drivers';
 import { forge, HS256_SECRET, hmac, nowSeconds } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -16,8 +16,8 @@ const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t'
 class TokenController {
   @LoggedIn({ refresh: true })
   @Post('/refresh')
-  async refresh(@Req() req: unknown, @User() user: Account) {
-    return { access_token: await manager.refreshAccessToken(req as never), for: user.email };
+  async refresh(@Req() req: HttpExchange, @User() user: Account) {
+    return { access_token: await manager.refreshAccessToken(req), for: user.email };
   }
 
   @LoggedIn()
@@ -36,8 +36,8 @@ class TokenController {
 const decode = (token: string) => jwt.decode(token) as TokenPayload;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-describe('token types: access and refresh', () => {
-  const app = appWith(manager, { controllers: [TokenController] });
+onEveryServer('token types: access and refresh', (server) => {
+  const app = server.app(manager, { controllers: [TokenController] });
   const access = manager.createAccessToken({ data: { sub: 'john@example.com' } });
   const refresh = manager.createRefreshToken({ data: { sub: 'john@example.com', tenant: 'acme' }, scopes: ['read'] });
 
@@ -114,8 +114,8 @@ describe('token types: access and refresh', () => {
   });
 });
 
-describe('fresh logins', () => {
-  const app = appWith(manager, { controllers: [TokenController] });
+onEveryServer('fresh logins', (server) => {
+  const app = server.app(manager, { controllers: [TokenController] });
 
   it('lets a fresh token through and refuses a non-fresh one with 401 fresh_login_required', async () => {
     const fresh = manager.createAccessToken({ data: { sub: 'john@example.com' }, fresh: true });
