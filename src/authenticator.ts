@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { preventCaching } from './cache-control';
 import { csrfPasses } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
@@ -7,10 +6,13 @@ import { extractToken } from './extraction';
 import { type FailureReason, Failures } from './failures';
 import type { Exchange } from './frameworks';
 import { verifyPolicyFor } from './keys/trust';
+import { andThen } from './maybe-promise';
 import type { ResolvedOptions } from './options';
 import { renewFromCookie } from './remember/remember';
+import { RequestMemo } from './request-memo';
 import { GuardedStore } from './revocation/guarded-store';
 import { familyLookups, familyRefusal } from './revocation/rotation';
+import type { MaybePromise } from './revocation/store';
 import { revocationId } from './revocation/token-id';
 import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
 import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
@@ -35,10 +37,7 @@ export class Authenticator<TUser> {
   private readonly policy: VerifyPolicy;
   private readonly verified: VerifiedTokens;
   private loader: UserLoaderFunction<TUser> | undefined;
-  private readonly logins = {
-    access: new WeakMap<IncomingMessage, Promise<Login<TUser>>>(),
-    refresh: new WeakMap<IncomingMessage, Promise<Login<TUser>>>(),
-  };
+  private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
 
   constructor(readonly options: ResolvedOptions<TUser>) {
     this.store = new GuardedStore(options.revocationStore, options.storeTimeout, options.logger);
@@ -51,7 +50,7 @@ export class Authenticator<TUser> {
     const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
     const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
     this.policy = verifyPolicyFor(trust, common, maxTokenLength);
-    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy.keys);
+    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy.keys, options.clock);
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -122,59 +121,94 @@ export class Authenticator<TUser> {
     return checked;
   }
 
-  /** Verification, the CSRF check (given the exchange of a cookie token), revocation, the user. */
-  async login(token: string, type: TokenType, csrfExchange?: Exchange): Promise<Login<TUser>> {
-    let checked = this.check(token, type);
+  /**
+   * Verification, the CSRF check (given the exchange of a cookie token), revocation, the
+   * user: synchronous while every answer is, a promise from the first one that is not.
+   */
+  login(token: string, type: TokenType, csrfExchange?: Exchange): MaybePromise<Login<TUser>> {
+    const checked = this.check(token, type);
     // Only a token whose key is being fetched waits, for that one shared fetch, then is checked once more.
     if (!checked.ok && checked.pending) {
-      await checked.pending;
-      checked = this.check(token, type);
+      return checked.pending.then(() => this.loginChecked(this.check(token, type), token, type, csrfExchange));
     }
-    checked = this.settled(checked);
-    if (!checked.ok) return checked;
-    const payload = checked.value;
+    return this.loginChecked(checked, token, type, csrfExchange);
+  }
+
+  private loginChecked(
+    checked: Checked<TokenPayload>,
+    token: string,
+    type: TokenType,
+    csrfExchange: Exchange | undefined,
+  ): MaybePromise<Login<TUser>> {
+    const settled = this.settled(checked);
+    if (!settled.ok) return settled;
+    const payload = settled.value;
     if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
     // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
     const family = familyLookups(this, payload, type);
     const id = revocationId(token, payload);
-    if (await this.store.isRevoked(payload, id)) return rejected('token_revoked');
-    const refused = family && (await familyRefusal(this, payload, await family));
-    if (refused) return { ok: false, ...refused };
+    return andThen(this.store.isRevoked(payload, id), (revoked) => {
+      if (revoked) return rejected('token_revoked');
+      if (!family) return this.userOf(payload, id);
+      return family
+        .then((facts) => familyRefusal(this, payload, facts))
+        .then((refused) => (refused ? { ok: false, ...refused } : this.userOf(payload, id)));
+    });
+  }
+
+  /** The loader's own exceptions propagate: an outage is not an anonymous user. */
+  private userOf(payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
     this.loader ??= resolveUserLoader<TUser>(undefined);
-    // The loader's own exceptions propagate: an outage is not an anonymous user.
-    const user = (await this.loader(payload.sub, payload)) ?? undefined;
-    return user === undefined ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id };
+    return andThen(this.loader(payload.sub, payload), (user) =>
+      user === undefined || user === null ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id },
+    );
   }
 
   /**
    * The request's login, worked out once per request and token type however many
-   * decorators and middlewares ask: remembered by Node's request, the same object under
-   * express and Koa.
+   * decorators and middlewares ask: remembered on Node's request, the same object under
+   * express and Koa. A failure is remembered as a rejected promise.
    */
-  loginFor(exchange: Exchange, type: TokenType): Promise<Login<TUser>> {
-    let login = this.logins[type].get(exchange.req);
-    if (!login) {
-      login = this.authenticate(exchange, type);
-      this.logins[type].set(exchange.req, login);
+  loginFor(exchange: Exchange, type: TokenType): MaybePromise<Login<TUser>> {
+    let memo = this.logins.get(exchange.req);
+    if (!memo) {
+      memo = { access: undefined, refresh: undefined };
+      this.logins.set(exchange.req, memo);
+    }
+    let login = memo[type];
+    if (login === undefined) {
+      try {
+        login = this.authenticate(exchange, type);
+      } catch (error) {
+        login = Promise.reject(error);
+      }
+      memo[type] = login;
     }
     return login;
   }
 
-  private async authenticate(exchange: Exchange, type: TokenType): Promise<Login<TUser>> {
+  private authenticate(exchange: Exchange, type: TokenType): MaybePromise<Login<TUser>> {
     const found = extractToken(exchange.req, this.options);
     const fromCookie = found?.source === 'cookie';
-    let login: Login<TUser> = found
-      ? await this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined)
+    const login: MaybePromise<Login<TUser>> = found
+      ? this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined)
       : rejected('token_missing');
-    // Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from.
-    if (
-      !login.ok &&
-      type === 'access' &&
-      this.options.useCookie &&
-      (!found || (fromCookie && login.code === 'token_expired'))
-    ) {
-      login = (await renewFromCookie(this, exchange)) ?? login;
-    }
+    return andThen(login, (first) => {
+      // Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from.
+      const renew =
+        !first.ok &&
+        type === 'access' &&
+        this.options.useCookie &&
+        (!found || (fromCookie && first.code === 'token_expired'));
+      if (!renew) return this.answered(first, exchange, type, fromCookie);
+      return andThen(renewFromCookie(this, exchange), (renewed) =>
+        this.answered(renewed ?? first, exchange, type, fromCookie),
+      );
+    });
+  }
+
+  /** A login's effects on the response: no caching, and the sliding renewal of an access cookie. */
+  private answered(login: Login<TUser>, exchange: Exchange, type: TokenType, fromCookie: boolean): Login<TUser> {
     if (!login.ok) return login;
     if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.options);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.

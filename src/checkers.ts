@@ -5,6 +5,9 @@ import { loginCsrfPasses } from './csrf';
 import { type RouteRequirement, routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
 import { type Exchange, exchangeFor } from './frameworks';
+import { andThen } from './maybe-promise';
+import { RequestMemo } from './request-memo';
+import type { MaybePromise } from './revocation/store';
 import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {
@@ -13,7 +16,7 @@ interface Guard {
 }
 
 /** Which manager guards a request's route, and with which token type: set by the authorization checker. */
-const guards = new WeakMap<IncomingMessage, Guard>();
+const guards = new RequestMemo<Guard>();
 
 /** The token type the request's route asked for; access unless a refresh route said otherwise. */
 export const routeTokenType = (request: IncomingMessage): TokenType => guards.get(request)?.type ?? 'access';
@@ -26,17 +29,25 @@ export function guard(request: IncomingMessage, auth: Authenticator<unknown>, ty
 /**
  * Checks the request's login against what its route requires, and throws the 401/403
  * error (its challenge set on the response too) when it falls short. An anonymous login
- * passes only when the route does not require one.
+ * passes only when the route does not require one. Synchronous while the login is.
  */
-export async function checkLogin<TUser>(
+export function checkLogin<TUser>(
   auth: Authenticator<TUser>,
   exchange: Exchange,
   requirement: Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean },
-): Promise<Login<TUser>> {
+): MaybePromise<Login<TUser>> {
   const type = requirement.refresh ? 'refresh' : 'access';
   guard(exchange.req, auth as Authenticator<unknown>, type);
   if (requirement.csrf && !loginCsrfPasses(exchange)) throw auth.failures.login({ code: 'csrf_failed' }, exchange);
-  const login = await auth.loginFor(exchange, type);
+  return andThen(auth.loginFor(exchange, type), (login) => meets(auth, exchange, requirement, login));
+}
+
+function meets<TUser>(
+  auth: Authenticator<TUser>,
+  exchange: Exchange,
+  requirement: Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean },
+  login: Login<TUser>,
+): Login<TUser> {
   if (!login.ok) {
     if (requirement.loginRequired === false) return login;
     throw auth.failures.login(login, exchange);
@@ -52,13 +63,12 @@ export async function checkLogin<TUser>(
  * routing-controllers' `authorizationChecker`: runs for every route with `@LoggedIn`,
  * `@User` or `@Authorized`, on express and Koa alike. It throws the manager's own errors
  * (with their RFC 6750 challenge) rather than returning false, so failures never turn
- * into routing-controllers'.
+ * into routing-controllers'. It answers synchronously when it can: routing-controllers
+ * then goes on without a promise.
  */
 export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async (action: Action, roles: unknown[]): Promise<boolean> => {
-    await checkLogin(auth, exchangeFor(action), routeRequirement(roles));
-    return true;
-  };
+  return (action: Action, roles: unknown[]): boolean | Promise<boolean> =>
+    andThen(checkLogin(auth, exchangeFor(action), routeRequirement(roles)), () => true);
 }
 
 /**
@@ -68,16 +78,17 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
  * whether this parameter was required is not known here.
  */
 export function currentUserCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return async (action: Action): Promise<TUser | undefined> => {
+  return (action: Action): MaybePromise<TUser | undefined> => {
     const exchange = exchangeFor(action);
-    const login = await auth.loginFor(exchange, routeTokenType(exchange.req));
-    if (!login.ok) auth.failures.challenge(exchange, login);
-    return login.user;
+    return andThen(auth.loginFor(exchange, routeTokenType(exchange.req)), (login) => {
+      if (!login.ok) auth.failures.challenge(exchange, login);
+      return login.user;
+    });
   };
 }
 
 /** The value of a `@User()` parameter: the login the route's check already established. */
-export async function injectUser(action: Action, required: boolean): Promise<unknown> {
+export function injectUser(action: Action, required: boolean): MaybePromise<unknown> {
   const exchange = exchangeFor(action);
   const guard = guards.get(exchange.req);
   if (!guard) {
@@ -86,7 +97,8 @@ export async function injectUser(action: Action, required: boolean): Promise<unk
         'useExpressServer(app, loginConfig({ ... })) or useKoaServer(app, loginConfig({ ... })).',
     );
   }
-  const login = await guard.auth.loginFor(exchange, guard.type);
-  if (!login.ok && required) throw guard.auth.failures.login(login, exchange);
-  return login.user;
+  return andThen(guard.auth.loginFor(exchange, guard.type), (login) => {
+    if (!login.ok && required) throw guard.auth.failures.login(login, exchange);
+    return login.user;
+  });
 }

@@ -35,12 +35,15 @@ export class VerifiedTokens {
   private version: number;
   private inserted = 0;
 
+  /** `clock`: the manager's, in milliseconds, so entries expire by the same clock that checks `exp`. */
   constructor(
     size: number,
     private readonly keys: Pick<KeySelector, 'version'>,
+    clock: () => number = Date.now,
   ) {
     // ttlResolution 0: lru-cache would otherwise start a timer every millisecond to cache its clock.
-    this.cache = size > 0 ? new LRUCache<string, Entry>({ max: size, ttlResolution: 0 }) : undefined;
+    const options = { max: size, ttlResolution: 0, perf: { now: clock } };
+    this.cache = size > 0 ? new LRUCache<string, Entry>(options) : undefined;
     this.version = keys.version;
   }
 
