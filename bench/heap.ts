@@ -4,17 +4,11 @@
  * Memory must stay bounded by the verified-token cache's size and be flat afterwards.
  */
 import 'reflect-metadata';
-import type { IncomingMessage } from 'node:http';
 import { LoginManager } from 'routing-controllers-login';
 import { serve } from './e2e/child';
 import { makeKeys, USER } from './e2e/keys';
-
-export interface HeapResult {
-  tokens: number;
-  /** [tokens so far, heap used after GC in MB] */
-  samples: Array<[number, number]>;
-  seconds: number;
-}
+import { CACHE_SIZE, type HeapResult } from './heap-report';
+import { exchangeWith } from './node-http';
 
 const heapMb = (): number => {
   globalThis.gc?.();
@@ -25,17 +19,23 @@ const heapMb = (): number => {
 async function run(tokens: number): Promise<HeapResult> {
   if (!globalThis.gc) throw new Error('run with --expose-gc');
   const users = new Map([[USER.email, USER]]);
-  const manager = new LoginManager({ secret: makeKeys().secret, tokenUrl: '/t', userLoader: (sub) => users.get(sub) });
-  const response = { headersSent: false, setHeader() {} };
-  const request = (authorization: string) =>
-    ({ headers: { authorization }, rawHeaders: ['Authorization', authorization] }) as unknown as IncomingMessage;
+  const manager = new LoginManager({
+    secret: makeKeys().secret,
+    tokenUrl: '/t',
+    userLoader: (sub) => users.get(sub),
+    tokenCacheSize: CACHE_SIZE,
+  });
   const samples: Array<[number, number]> = [[0, heapMb()]];
   const every = Math.max(1, Math.floor(tokens / 10));
+  // Also once the cache is surely full: the heap there is what the cache costs, and must not grow after.
+  const full = 2 * CACHE_SIZE;
   const started = process.hrtime.bigint();
   for (let i = 1; i <= tokens; i += 1) {
-    const action = { request: request(`Bearer ${manager.createAccessToken({ data: { sub: USER.email } })}`), response };
+    const action = exchangeWith({
+      authorization: `Bearer ${manager.createAccessToken({ data: { sub: USER.email } })}`,
+    });
     if (!(await manager.authorizationChecker(action, []))) throw new Error('a valid token was refused');
-    if (i % every === 0) samples.push([i, heapMb()]);
+    if (i % every === 0 || i === full) samples.push([i, heapMb()]);
   }
   return { tokens, samples, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

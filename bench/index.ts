@@ -9,13 +9,11 @@
  * into bench-profiles/; `npm run bench:profile` compares them).
  */
 import { join } from 'node:path';
-import { Child } from './e2e/child';
 import { reportEndToEnd } from './e2e/report';
 import { runEndToEnd } from './e2e/run';
 import { BASELINE, VARIANTS, variantById } from './e2e/variants';
-import { type HeapResult } from './heap';
+import { heapSection } from './heap-report';
 import { runMicro } from './micro';
-import { markdownTable } from './stats';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
@@ -25,37 +23,6 @@ function chosenVariants() {
   if (!env.BENCH_VARIANTS) return VARIANTS;
   const ids = env.BENCH_VARIANTS.split(',').filter((id) => id !== BASELINE.id);
   return [BASELINE, ...ids.map(variantById)];
-}
-
-/** Heap after GC must be flat once the cache is full: from the first tenth of the run to the end. */
-const FLAT_MB = 4;
-
-async function heapSection(tokens: number): Promise<{ text: string; missed: number }> {
-  const child = new Child(join(__dirname, 'heap.js'), [], { nodeFlags: ['--expose-gc'] });
-  try {
-    const result = await child.request<HeapResult>({ cmd: 'run', tokens });
-    const [, start] = result.samples[0] as [number, number];
-    const [, full] = result.samples[1] as [number, number];
-    const [, end] = result.samples[result.samples.length - 1] as [number, number];
-    const growth = end - full;
-    const met = growth <= FLAT_MB;
-    const text = [
-      `## Memory: ${tokens.toLocaleString('en')} distinct tokens through the checkers`,
-      '',
-      `Heap after GC: ${start.toFixed(1)} MB at start, ${full.toFixed(1)} MB after the first ` +
-        `${(result.samples[1]?.[0] ?? 0).toLocaleString('en')} tokens (the cache full), ${end.toFixed(1)} MB at the end ` +
-        `(${result.seconds.toFixed(0)} s). Growth after the cache filled: ${growth.toFixed(1)} MB: ` +
-        `${met ? 'met' : '**missed**'} (flat: ≤ ${FLAT_MB} MB).`,
-      '',
-      markdownTable(
-        ['tokens', 'heap MB'],
-        result.samples.map(([n, mb]) => [n.toLocaleString('en'), mb.toFixed(1)]),
-      ),
-    ].join('\n');
-    return { text, missed: met ? 0 : 1 };
-  } finally {
-    await child.stop();
-  }
 }
 
 async function main(): Promise<void> {
