@@ -1,7 +1,7 @@
 /**
  * Types for plain express routes, in their own entry point (`routing-controllers-login/express`)
  * because they need `@types/express`: the package's main types never reference express.
- * @module
+ * @module routing-controllers-login/express
  */
 import type { Request } from 'express';
 
@@ -14,7 +14,13 @@ import type { Request } from 'express';
  *   res.json((req as LoggedInRequest<Account>).user);
  * });
  */
-export type LoggedInRequest<TUser, R extends Request = Request> = R & { user: TUser };
+export type LoggedInRequest<TUser, R extends Request = Request> = R & {
+  /** The logged-in user, as the user loader returned it. */
+  user: TUser;
+};
 
 /** An express request after `manager.middleware()`: `req.user` is the user, or `null` without a login. */
-export type MaybeLoggedInRequest<TUser, R extends Request = Request> = R & { user: TUser | null };
+export type MaybeLoggedInRequest<TUser, R extends Request = Request> = R & {
+  /** The logged-in user, or `null` for a request without a valid login. */
+  user: TUser | null;
+};

@@ -1,3 +1,7 @@
+/**
+ * JWT login for routing-controllers apps: `LoginManager`, `@LoggedIn()`, `@User()`, `loginConfig()`.
+ * @module routing-controllers-login
+ */
 export { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from './csrf';
 export { type ClassOrMethodDecorator, LoggedIn, type LoggedInOptions } from './decorators/logged-in';
 export { RequireCsrf } from './decorators/require-csrf';

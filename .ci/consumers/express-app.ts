@@ -1,10 +1,12 @@
 // A consumer's app, compiled in a throwaway project from the packed tarball (.ci/consumers/run.mjs):
-// one protected route; it prints its port and a token, the runner asks for 401 then 200.
+// a protected controller route and a plain express route guarded by requireLogin(), with req.user typed
+// through the opt-in entry point; it prints its port and a token, the runner asks each for 401 then 200.
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Get, JsonController, useContainer, useExpressServer } from 'routing-controllers';
 import { LoggedIn, LoginManager, loginConfig, User } from 'routing-controllers-login';
+import type { LoggedInRequest } from 'routing-controllers-login/express';
 import { Container, Service } from 'typedi';
 
 interface Account {
@@ -31,6 +33,10 @@ class MeController {
 }
 
 const app = express();
+app.get('/plain', manager.requireLogin(), (req, res) => {
+  const { user } = req as LoggedInRequest<Account>;
+  res.json({ sub: user.sub, name: user.name });
+});
 useExpressServer(app, loginConfig({ controllers: [MeController] }, manager));
 // routing-controllers answers errors, then still calls next(err): stop there.
 app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -99,9 +99,14 @@ function pack() {
   return join(work, filename);
 }
 
-/** Starts the compiled app, reads the `{ port, token }` line it prints, asks for 401 and 200. */
-async function answers(dir) {
-  const app = spawn(process.execPath, ['out/app.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the compiled app, reads the `{ port, token }` line it prints, asks each path for 401 and 200. */
+async function answers(dir, paths) {
+  const app = spawn(process.execPath, ['out/app.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // express's final handler logs every error it answers, 401s included: shown only if the check fails.
+  let stderr = '';
+  app.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   try {
     const line = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the app printed nothing within 20s')), 20_000);
@@ -112,16 +117,20 @@ async function answers(dir) {
       });
     });
     const { port, token } = JSON.parse(line);
-    const url = `http://127.0.0.1:${port}/me`;
-    const anonymous = await fetch(url);
-    if (anonymous.status !== 401 || anonymous.headers.get('www-authenticate') !== 'Bearer') {
-      throw new Error(`without a token: ${anonymous.status} ${anonymous.headers.get('www-authenticate')}`);
+    for (const path of paths) {
+      const url = `http://127.0.0.1:${port}${path}`;
+      const anonymous = await fetch(url);
+      if (anonymous.status !== 401 || anonymous.headers.get('www-authenticate') !== 'Bearer') {
+        throw new Error(`${path} without a token: ${anonymous.status} ${anonymous.headers.get('www-authenticate')}`);
+      }
+      const loggedIn = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const body = await loggedIn.text();
+      if (loggedIn.status !== 200 || body !== JSON.stringify({ sub: 'ada', name: 'Ada' })) {
+        throw new Error(`${path} with a token: ${loggedIn.status} ${body}`);
+      }
     }
-    const loggedIn = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const body = await loggedIn.text();
-    if (loggedIn.status !== 200 || body !== JSON.stringify({ sub: 'ada', name: 'Ada' })) {
-      throw new Error(`with a token: ${loggedIn.status} ${body}`);
-    }
+  } catch (error) {
+    throw new Error(`${error.message}\nthe app's stderr:\n${stderr}`);
   } finally {
     app.kill();
   }
@@ -156,8 +165,11 @@ async function check(consumer, tarball) {
   if (!compile.ok) throw new Error(`${compiler} failed:\n${compile.output}`);
   const compiled = seconds(started);
 
-  await answers(dir);
-  log(`${consumer.name}: installed in ${installed}, compiled by ${compiler} in ${compiled}, 401 then 200`);
+  const paths = consumer.app === 'koa-app.ts' ? ['/me'] : ['/me', '/plain'];
+  await answers(dir, paths);
+  log(
+    `${consumer.name}: installed in ${installed}, compiled by ${compiler} in ${compiled}, ${paths.join(' and ')}: 401 then 200`,
+  );
   return 'passed';
 }
 
