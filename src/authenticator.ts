@@ -1,5 +1,5 @@
 import { preventCaching } from './cache-control';
-import { csrfPasses } from './csrf';
+import { csrfPasses, noteLoginCsrf } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
 import { KeySourceUnavailableError, LoginConfigurationError } from './errors';
 import { extractToken } from './extraction';
@@ -210,6 +210,7 @@ export class Authenticator<TUser> {
   /** A login's effects on the response: no caching, and the sliding renewal of an access cookie. */
   private answered(login: Login<TUser>, exchange: Exchange, type: TokenType, fromCookie: boolean): Login<TUser> {
     if (!login.ok) return login;
+    if (this.options.useCookie) noteLoginCsrf(exchange.req, login.payload);
     if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.options);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
     if (fromCookie && type === 'access') this.slide(login.payload, exchange);

@@ -43,19 +43,28 @@ export function currentCsrfValue(exchange: Exchange): string | undefined {
   return value !== undefined && CSRF_VALUE.test(value) ? value : undefined;
 }
 
-/** Values handed out in this request before its cookie could come back, so one page gets one value. */
-const handedOut = new WeakMap<object, string>();
+/**
+ * The value each request's forms must carry, once known: its login's `csrf` claim (noted
+ * when the login is checked, also after a remember-me renewal, whose cookies are only in
+ * the response), or a value handed out before login, so one page gets one value.
+ */
+const requestValues = new WeakMap<object, string>();
+
+/** Notes the CSRF value of the login that authenticated `request`. */
+export function noteLoginCsrf(request: object, payload: TokenPayload): void {
+  if (typeof payload.csrf === 'string') requestValues.set(request, payload.csrf);
+}
 
 /**
- * The value a page embeds in its forms: the request's `csrf-token` cookie, or a new one,
- * which `write` sets as that cookie (once per request however often it is asked).
+ * The value a page embeds in its forms: the request's login's, else its `csrf-token`
+ * cookie's, else a new one, which `write` sets as that cookie (once per request).
  */
 export function csrfValueFor(exchange: Exchange, write: (value: string) => void): string {
-  const current = currentCsrfValue(exchange) ?? handedOut.get(exchange.req);
-  if (current !== undefined) return current;
+  const known = requestValues.get(exchange.req) ?? currentCsrfValue(exchange);
+  if (known !== undefined) return known;
   const value = randomBytes(16).toString('base64url');
   write(value);
-  handedOut.set(exchange.req, value);
+  requestValues.set(exchange.req, value);
   return value;
 }
 

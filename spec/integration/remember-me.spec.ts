@@ -56,6 +56,13 @@ class RememberController {
     return { by: user.email };
   }
 
+  /** A page's forms: the CSRF value to put in them. */
+  @LoggedIn()
+  @Get('/page')
+  page(@Res() response: Response) {
+    return { csrf: current.csrfValue(response.req, response) };
+  }
+
   @LoggedIn()
   @Post('/logout')
   async logout(@Res() response: Response) {
@@ -153,6 +160,7 @@ function setup(server: 'express' | 'koa', options: { rotate?: boolean } = {}) {
       jar.take(response);
     });
   return {
+    app,
     clock,
     jar,
     login: () => send(request(app).post(`${base}/login`)),
@@ -261,6 +269,25 @@ describe('remember me: a refresh cookie that renews the access cookie', () => {
       });
     });
   }
+
+  it('gives a page renewed after a browser restart the session’s CSRF value, so its forms work without JavaScript', async () => {
+    const { app: server, clock, jar, login } = setup('express');
+    await login().expect(200);
+    const csrf = jar.value('csrf-token');
+    clock.advance(DAY);
+    jar.drop('access-token');
+    jar.drop('csrf-token');
+    const page = await request(server).get('/remember/page').set('Cookie', jar.header).expect(200);
+    jar.take(page);
+    expect(page.body.csrf).to.equal(csrf);
+    expect(jar.value('csrf-token')).to.equal(csrf);
+    await request(server)
+      .post('/remember/logout')
+      .set('Cookie', jar.header)
+      .type('form')
+      .send({ [CSRF_FIELD]: page.body.csrf })
+      .expect(200);
+  });
 
   describe('rotation of the refresh cookie', () => {
     it('renews tabs restored at once, rotating once; the old cookie later counts as reuse and ends the login', async () => {
