@@ -7,6 +7,7 @@ import { LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-lo
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
 import { serveApiDocs } from './openapi';
+import { failurePage } from './pages';
 import type { DemoUser } from './users';
 
 /** Thrown for every failed login, so the error handler below can send browsers to /login. */
@@ -46,6 +47,37 @@ function errorBody(
   return error.errors ? { ...body, errors: error.errors } : body;
 }
 
+/**
+ * A browser's form post that failed (a forged or out-of-date logout, say) gets a page that
+ * says so and that nothing changed, instead of JSON; everything else goes on to `errorHandler`.
+ */
+export const formFailurePage: ErrorRequestHandler = (error, request, response, next) => {
+  const status = statusOf(error);
+  const fromForm = request.method === 'POST' && request.accepts(['json', 'html']) === 'html';
+  if (response.headersSent || !fromForm || status >= 500) return next(error);
+  const title = request.path.startsWith('/logout')
+    ? 'Not logged out'
+    : request.path === '/login'
+      ? 'Not logged in'
+      : 'Not done';
+  const home =
+    title === 'Not logged out'
+      ? { href: '/', text: 'Back to your page' }
+      : { href: '/login', text: 'To the login page' };
+  response
+    .status(status)
+    .type('html')
+    .send(failurePage(title, failureMessage(error, status), home));
+};
+
+function failureMessage(error: { code?: unknown }, status: number): string {
+  if (error.code === 'csrf_failed') {
+    return 'This form could not be verified: it was not sent from this site, or the page is out of date. Nothing changed; reload the page and try again.';
+  }
+  if (status === 401) return 'You are not logged in (any more).';
+  return status === 400 ? 'The form was not filled in correctly.' : (STATUS_CODES[status] ?? 'The request failed.');
+}
+
 export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toString('base64url')): Express {
   useContainer(Container);
   const manager = new LoginManager<DemoUser>({
@@ -67,6 +99,6 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
     app,
     loginConfig({ controllers: [AuthController, MeController, PagesController], defaultErrorHandler: false }),
   );
-  app.use(errorHandler);
+  app.use(formFailurePage, errorHandler);
   return app;
 }

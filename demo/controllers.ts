@@ -8,6 +8,7 @@ import {
   LoginManager,
   LoginThrottle,
   PasswordForm,
+  RequireCsrf,
   TooManyLoginAttemptsError,
   User,
 } from 'routing-controllers-login';
@@ -78,12 +79,15 @@ export class PagesController {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  /** The login form, with a CSRF value (and its cookie) handed out before anyone is logged in. */
   @Get('/login')
   @ContentType('text/html')
-  form() {
-    return loginPage();
+  form(@Req() request: Request, @Res() response: Response) {
+    return loginPage(this.manager.csrfValue(request, response));
   }
 
+  /** A plain form post: its _csrf field must match the csrf-token cookie (against login CSRF). */
+  @RequireCsrf()
   @Post('/login')
   async login(@Body({ validate: true }) form: LoginPageForm, @Req() request: Request, @Res() response: Response) {
     const { username, password } = form;
@@ -92,28 +96,34 @@ export class PagesController {
       user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     } catch (error) {
       if (!(error instanceof TooManyLoginAttemptsError)) throw error;
-      return this.formAgain(response, 429, `Too many attempts: try again in ${error.retryAfter} seconds.`, username);
+      const wait = `Too many attempts: try again in ${error.retryAfter} seconds.`;
+      return this.formAgain(request, response, 429, wait, username);
     }
-    if (!user) return this.formAgain(response, 401, 'Wrong email or password.', username);
+    if (!user) return this.formAgain(request, response, 401, 'Wrong email or password.', username);
     const token = this.manager.createAccessToken({ data: { sub: user.email }, fresh: true });
+    // Remember me: a refresh cookie keeps the login for 30 days; without it, the browser session.
     this.manager.setCookie(response, token, { persistent: form.remember === 'on' });
     response.redirect(303, '/');
     return response;
   }
 
   /** The login form again, with what went wrong and the email as typed. */
-  private formAgain(response: Response, status: number, message: string, email: string): Response {
-    response.status(status).type('html').send(loginPage(message, email));
+  private formAgain(request: Request, response: Response, status: number, message: string, email: string) {
+    const csrf = this.manager.csrfValue(request, response);
+    response
+      .status(status)
+      .type('html')
+      .send(loginPage(csrf, message, email));
     return response;
   }
 
   @Get('/')
   @ContentType('text/html')
-  home(@User() user: DemoUser) {
-    return homePage(user);
+  home(@User() user: DemoUser, @Req() request: Request, @Res() response: Response) {
+    return homePage(user, this.manager.csrfValue(request, response));
   }
 
-  /** Revokes this token and clears the cookie. A cookie-authenticated POST: the page sends X-CSRF-Token. */
+  /** Revokes this login (and its remember-me cookie) and clears the cookies. The form posts its _csrf field. */
   @LoggedIn()
   @Post('/logout')
   async logout(@Req() request: Request, @Res() response: Response) {

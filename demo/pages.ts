@@ -2,48 +2,66 @@ import type { DemoUser } from './users';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A small, tidy page: inline styles, no framework, no script, and no favicon request (`data:,`). */
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:grid;place-items:center;background:#f4f5f7;color:#1d2330;
+  font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+main{width:min(24rem,calc(100vw - 2rem));background:#fff;border-radius:12px;padding:2rem;
+  box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.06)}
+h1{font-size:1.4rem;margin:0 0 1.25rem}
+label{display:block;margin:0 0 1rem;font-weight:500}
+input[type=email],input[type=password]{display:block;width:100%;margin-top:.35rem;padding:.6rem .7rem;
+  border:1px solid #c9ced8;border-radius:8px;font:inherit}
+input:focus,button:focus{outline:2px solid #4c6fff;outline-offset:1px}
+label.check{display:flex;align-items:center;gap:.5rem;font-weight:400}
+button{width:100%;padding:.65rem;border:0;border-radius:8px;background:#3451d1;color:#fff;font:inherit;
+  font-weight:600;cursor:pointer}
+button.quiet{background:#eef0f5;color:#1d2330;margin-top:.6rem}
+form+form{margin-top:0}
+[role=alert]{background:#fdecec;color:#8a1c1c;border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
+.hint{color:#5b6475;font-size:.9rem;margin:1.25rem 0 0}
+a{color:#3451d1}`;
+
 const page = (title: string, body: string): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}label,input,button{display:block;margin:.4rem 0}</style>
-</head><body>${body}</body></html>`;
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style>
+</head><body><main>${body}</main></body></html>`;
 
-/**
- * Posts `form[data-csrf]` forms with fetch, echoing the readable csrf-token cookie in
- * X-CSRF-Token: the cookie-authenticated writes (logout) need it, and a cross-site
- * page cannot read the cookie to forge it.
- */
-const CSRF_FORMS = `<script>
-for (const form of document.querySelectorAll('form[data-csrf]')) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf-token='))?.slice(11) ?? '';
-    const response = await fetch(form.action, { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
-    location.href = response.redirected ? response.url : '/login';
-  });
-}
-</script>`;
+const alert = (message?: string): string => (message ? `<p role="alert">${escapeHtml(message)}</p>` : '');
 
-export function loginPage(error?: string, email = ''): string {
+/** Every form posts its CSRF value in a hidden field: it works without JavaScript, and no other site knows it. */
+const csrfField = (csrf: string): string => `<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">`;
+
+export function loginPage(csrf: string, error?: string, email = ''): string {
   return page(
     'Log in',
-    `<h1>Log in</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/login">
+    `<h1>Log in</h1>${alert(error)}
+<form method="post" action="/login">${csrfField(csrf)}
   <label>Email <input name="username" type="email" autocomplete="username" value="${escapeHtml(email)}" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-  <label><input name="remember" type="checkbox"> Remember me</label>
+  <label class="check"><input name="remember" type="checkbox"> Remember me</label>
   <button>Log in</button>
 </form>
-<p>Try johndoe@e.mail / hunter2.</p>`,
+<p class="hint">Try johndoe@e.mail / hunter2.</p>`,
   );
 }
 
-export function homePage(user: DemoUser): string {
+export function homePage(user: DemoUser, csrf: string): string {
   return page(
     'Home',
     `<h1>Hello, ${escapeHtml(user.name)}</h1>
 <p>You are logged in as ${escapeHtml(user.email)}.</p>
-<form method="post" action="/logout" data-csrf><button>Log out</button></form>
-<form method="post" action="/logout-everywhere" data-csrf><button>Log out everywhere</button></form>
-${CSRF_FORMS}`,
+<form method="post" action="/logout">${csrfField(csrf)}<button>Log out</button></form>
+<form method="post" action="/logout-everywhere">${csrfField(csrf)}<button class="quiet">Log out everywhere</button></form>`,
+  );
+}
+
+/** What a browser sees when a form post failed: what happened, and that nothing changed. */
+export function failurePage(title: string, message: string, link: { href: string; text: string }): string {
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1>${alert(message)}
+<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`,
   );
 }

@@ -28,6 +28,25 @@ describe('the demo (npm run demo)', () => {
     return { cookie: token, csrf };
   };
 
+  /** What a browser gets from GET /login: the csrf-token cookie, and the same value in the form's hidden field. */
+  const loginForm = async (url = demo.url) => {
+    const page = await fetch(`${url}/login`);
+    const cookie = page.headers.getSetCookie()[0]?.split(';')[0] as string;
+    const csrf = /name="_csrf" value="([\w-]{22})"/.exec(await page.text())?.[1] as string;
+    expect(cookie).to.equal(`csrf-token=${csrf}`);
+    return { cookie, csrf };
+  };
+  /** Posts the login form as a browser would: its cookie, and its fields plus the hidden _csrf. */
+  const postLogin = async (fields: string, url = demo.url) => {
+    const { cookie, csrf } = await loginForm(url);
+    return fetch(`${url}/login`, {
+      method: 'POST',
+      body: `${fields}&_csrf=${csrf}`,
+      headers: { 'content-type': form, cookie },
+      redirect: 'manual',
+    });
+  };
+
   before(async () => {
     demo = await startServer(join(__dirname, '../../demo/main.js'));
   });
@@ -83,40 +102,67 @@ describe('the demo (npm run demo)', () => {
     expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(401);
   });
 
-  it('runs the browser flow: login form, cookie, home page, logout', async () => {
+  it('runs the browser flow without JavaScript: login form, cookie, home page, logout by form post', async () => {
     const page = await get('/login');
     expect(page.headers.get('content-type')).to.match(/text\/html/);
-    expect(await page.text()).to.include('<form method="post" action="/login">');
+    const loginHtml = await page.text();
+    expect(loginHtml).to.include('<form method="post" action="/login"><input type="hidden" name="_csrf"');
+    expect(loginHtml).to.include('<link rel="icon" href="data:,">').and.not.include('<script');
 
-    const login = await post('/login', credentials, form);
+    const login = await postLogin(credentials);
     expect(login.status).to.equal(303);
     expect(login.headers.get('location')).to.equal('/');
     const { cookie, csrf } = sessionOf(login);
 
     const home = await get('/', { cookie, accept: 'text/html' });
     expect(home.status).to.equal(200);
+    expect(home.headers.get('cache-control')).to.equal('no-store');
     const html = await home.text();
     expect(html).to.include('Hello, John Doe');
-    expect(html).to.include("'X-CSRF-Token': csrf");
+    expect(html).to.include(`<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrf}">`);
+    expect(html).not.to.include('<script');
 
-    expect((await post('/logout', '', form, { cookie })).status).to.equal(403);
-    const logout = await post('/logout', '', form, { cookie, 'x-csrf-token': csrf });
+    const logout = await post('/logout', `_csrf=${csrf}`, form, { cookie, accept: 'text/html' });
     expect(logout.status).to.equal(303);
     expect(logout.headers.get('location')).to.equal('/login');
     expect(logout.headers.get('set-cookie')).to.match(/^access-token=; .*Max-Age=0/);
     expect((await get('/', { cookie, accept: 'text/html' })).status).to.equal(303);
   });
 
-  it('remembers the login with a persistent cookie when asked', async () => {
-    const login = await post('/login', `${credentials}&remember=on`, form);
-    expect(login.headers.get('set-cookie')).to.match(/Max-Age=\d+/);
+  it('refuses each of its forms posted from another site with a 403 page saying nothing changed', async () => {
+    const { cookie, csrf } = sessionOf(await postLogin(credentials));
+    const victim = `${cookie}; csrf-token=${csrf}`;
+    const crossSite = { cookie: victim, accept: 'text/html', origin: 'https://evil.example' };
+    for (const [path, title] of [
+      ['/logout', 'Not logged out'],
+      ['/logout-everywhere', 'Not logged out'],
+      ['/login', 'Not logged in'],
+    ] as const) {
+      const forged = await post(path, path === '/login' ? credentials : '', form, crossSite);
+      expect(forged.status, path).to.equal(403);
+      const text = await forged.text();
+      expect(text, path).to.include(`<h1>${title}</h1>`).and.include('Nothing changed');
+      expect(forged.headers.get('set-cookie'), path).to.equal(null);
+    }
+    expect((await get('/', { cookie, accept: 'text/html' })).status).to.equal(200);
+  });
+
+  it('remembers the login for 30 days with a refresh cookie when asked', async () => {
+    const login = await postLogin(`${credentials}&remember=on`);
+    const cookies = login.headers.getSetCookie();
+    expect(cookies.find((c) => c.startsWith('access-token='))).to.match(/Max-Age=900;/);
+    expect(cookies.find((c) => c.startsWith('refresh-token='))).to.match(/Max-Age=2592000; HttpOnly/);
+    const refresh = cookies.find((c) => c.startsWith('refresh-token='))?.split(';')[0] as string;
+    const renewed = await get('/', { cookie: refresh, accept: 'text/html' });
+    expect(renewed.status).to.equal(200);
+    expect(await renewed.text()).to.include('Hello, John Doe');
   });
 
   it('logs out everywhere: every token of the user is refused', async () => {
     const { access_token } = (await (await post('/auth/token', credentials, form)).json()) as { access_token: string };
-    const { cookie, csrf } = sessionOf(await post('/login', credentials, form));
+    const { cookie, csrf } = sessionOf(await postLogin(credentials));
     await new Promise((resolve) => setTimeout(resolve, 2));
-    const everywhere = await post('/logout-everywhere', '', form, { cookie, 'x-csrf-token': csrf });
+    const everywhere = await post('/logout-everywhere', `_csrf=${csrf}`, form, { cookie });
     expect(everywhere.status).to.equal(303);
     expect((await get('/me', { authorization: `Bearer ${access_token}` })).status).to.equal(401);
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -133,7 +179,7 @@ describe('the demo (npm run demo)', () => {
   });
 
   it('shows the form again, with a 401, after a wrong password', async () => {
-    const login = await post('/login', 'username=johndoe%40e.mail&password=nope', form);
+    const login = await postLogin('username=johndoe%40e.mail&password=nope');
     expect(login.status).to.equal(401);
     const html = await login.text();
     expect(html).to.include('Wrong email or password.');
@@ -143,8 +189,8 @@ describe('the demo (npm run demo)', () => {
   it('throttles password guessing on both password endpoints: the 6th try is a 429 with Retry-After', async () => {
     const guess = 'username=mallory%40e.mail&password=guess';
     for (let i = 0; i < 3; i += 1) expect((await post('/auth/token', guess, form)).status).to.equal(401);
-    for (let i = 0; i < 2; i += 1) expect((await post('/login', guess, form)).status).to.equal(401);
-    const page = await post('/login', guess, form);
+    for (let i = 0; i < 2; i += 1) expect((await postLogin(guess)).status).to.equal(401);
+    const page = await postLogin(guess);
     expect(page.status).to.equal(429);
     expect(Number(page.headers.get('retry-after'))).to.be.within(1, 30);
     expect(await page.text()).to.match(/Too many attempts: try again in \d+ seconds/);
@@ -158,12 +204,14 @@ describe('the demo (npm run demo)', () => {
     const production = await startServer(join(__dirname, '../../demo/main.js'), { NODE_ENV: 'production' });
     try {
       for (const url of [demo.url, production.url]) {
-        for (const [path, body] of [
-          ['/auth/token', 'username=&password=MySecretPassw0rd'],
-          ['/login', 'username=johndoe%40e.mail&password=MySecretPassw0rd&remember=yes'],
-        ] as const) {
-          const response = await fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': form } });
-          expect(response.status, `${url}${path}`).to.equal(400);
+        const token = await fetch(`${url}/auth/token`, {
+          method: 'POST',
+          body: 'username=&password=MySecretPassw0rd',
+          headers: { 'content-type': form },
+        });
+        const page = await postLogin('username=johndoe%40e.mail&password=MySecretPassw0rd&remember=yes', url);
+        for (const response of [token, page]) {
+          expect(response.status, `${url} ${response.url}`).to.equal(400);
           expect(await response.text()).not.to.include('MySecretPassw0rd');
         }
       }
