@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { LoggedIn, LoginError, LoginManager, User } from 'routing-controllers-lo
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { forge, HS256_SECRET, hmac, nowSeconds } from '../helpers/keys';
+import { koaAppWith } from '../helpers/koa';
 
 /** Fixed, so every run tries the same inputs and a failure names a reproducible counterexample. */
 const SEED = 20_261_126;
@@ -123,110 +124,129 @@ const signedPayload = fc
   )
   .map((claims) => JSON.parse(JSON.stringify(claims)));
 
-describe(`fuzz: thousands of hostile inputs through a real app (fast-check seed ${SEED}, ${RUNS} runs each)`, function () {
-  this.timeout(180_000);
-  let server: Server;
-  let url = '';
-  const manager = new LoginManager<{ sub: string }>({
-    secret: HS256_SECRET,
-    tokenUrl: '/t',
-    useCookie: true,
-    userLoader: (sub) => (sub === 'mallory' || sub.startsWith('user') ? { sub } : null),
-    logger: { error: () => {}, warn: () => {} },
-  });
-  const valid = [
-    manager.createAccessToken({ data: { sub: 'user-1' } }),
-    manager.createAccessToken({ data: { sub: 'user-2', role: 'x' }, scopes: ['a'] }),
-    manager.createRefreshToken({ data: { sub: 'user-3' } }),
-  ];
+/** The same properties through express and Koa (fewer runs there: the inputs are the same, only the adapter differs). */
+const SERVERS = [
+  {
+    name: 'express',
+    runs: RUNS,
+    serve: (manager: LoginManager<{ sub: string }>): RequestListener =>
+      appWith(manager, { controllers: [FuzzController] }),
+  },
+  {
+    name: 'koa',
+    runs: Math.ceil(RUNS / 3),
+    serve: (manager: LoginManager<{ sub: string }>): RequestListener =>
+      koaAppWith(manager, { controllers: [FuzzController] }).callback(),
+  },
+];
 
-  before(async () => {
-    server = createServer(appWith(manager, { controllers: [FuzzController] }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fuzz`;
-  });
-  after(() => new Promise((resolve) => server.close(resolve)));
-
-  /** The status for one request; anything but 200/401/403 fails the property. */
-  const status = async (headers: Record<string, string>, method = 'GET') => {
-    const response = await fetch(url, { method, headers });
-    await response.arrayBuffer();
-    expect([200, 401, 403], `${method} ${JSON.stringify(headers).slice(0, 300)}`).to.include(response.status);
-    return response.status;
-  };
-
-  it('never answers 500 to a mutated token, and accepts only what our key signed', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...valid).chain((token) => mutation(token)),
-        async (token) => {
-          const code = await status({ authorization: `Bearer ${token}` });
-          if (code === 200) expect(signedByOurKey(token) && acceptableClaims(token), token).to.equal(true);
-        },
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('never answers 500 to a random Authorization or Cookie header', async () => {
-    const printable = fc.string({
-      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
-      maxLength: 300,
+for (const { name, runs, serve } of SERVERS)
+  describe(`fuzz [${name}]: thousands of hostile inputs through a real app (fast-check seed ${SEED}, ${runs} runs each)`, function () {
+    this.timeout(180_000);
+    let server: Server;
+    let url = '';
+    const manager = new LoginManager<{ sub: string }>({
+      secret: HS256_SECRET,
+      tokenUrl: '/t',
+      useCookie: true,
+      userLoader: (sub) => (sub === 'mallory' || sub.startsWith('user') ? { sub } : null),
+      logger: { error: () => {}, warn: () => {} },
     });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          printable,
-          printable.map((s) => `Bearer ${s}`),
-        ),
-        printable,
-        fc.boolean(),
-        async (auth, cookie, post) => {
-          const headers = { authorization: auth.trim(), cookie: `access-token=${cookie.trim()}` };
-          const code = await status(headers, post ? 'POST' : 'GET');
-          expect(code, JSON.stringify(headers)).not.to.equal(200);
-        },
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
+    const valid = [
+      manager.createAccessToken({ data: { sub: 'user-1' } }),
+      manager.createAccessToken({ data: { sub: 'user-2', role: 'x' }, scopes: ['a'] }),
+      manager.createRefreshToken({ data: { sub: 'user-3' } }),
+    ];
 
-  it('accepts a payload signed with our key only when its claims are valid, and never pollutes a prototype', async () => {
-    let accepted = 0;
-    await fc.assert(
-      fc.asyncProperty(signedPayload, async (payload) => {
-        const token = forge({ alg: 'HS256', typ: 'JWT' }, payload, hmac(HS256_SECRET));
-        const code = await status({ authorization: `Bearer ${token}` });
-        if (code === 200) {
-          accepted += 1;
-          expect(acceptableClaims(token), JSON.stringify(payload)).to.equal(true);
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    // The property is only worth something if both branches ran.
-    expect(accepted).to.be.within(1, RUNS - 1);
-    expect(({} as Record<string, unknown>).constructor).to.equal(Object);
-    expect(Object.keys(Object.prototype)).to.deep.equal([]);
-  });
+    before(async () => {
+      server = createServer(serve(manager));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fuzz`;
+    });
+    after(() => new Promise((resolve) => server.close(resolve)));
 
-  it('rejects getCurrentUser only with LoginErrors, never a crash (in-process, 5× the runs)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          fc.string(),
+    /** The status for one request; anything but 200/401/403 fails the property. */
+    const status = async (headers: Record<string, string>, method = 'GET') => {
+      const response = await fetch(url, { method, headers });
+      await response.arrayBuffer();
+      expect([200, 401, 403], `${method} ${JSON.stringify(headers).slice(0, 300)}`).to.include(response.status);
+      return response.status;
+    };
+
+    it('never answers 500 to a mutated token, and accepts only what our key signed', async () => {
+      await fc.assert(
+        fc.asyncProperty(
           fc.constantFrom(...valid).chain((token) => mutation(token)),
+          async (token) => {
+            const code = await status({ authorization: `Bearer ${token}` });
+            if (code === 200) expect(signedByOurKey(token) && acceptableClaims(token), token).to.equal(true);
+          },
         ),
-        async (token) => {
-          const outcome = await manager.getCurrentUser(token).then(
-            () => 'accepted',
-            (error: unknown) => error,
-          );
-          if (outcome === 'accepted') expect(signedByOurKey(token) && acceptableClaims(token)).to.equal(true);
-          else expect(outcome).to.be.instanceOf(LoginError);
-        },
-      ),
-      { seed: SEED, numRuns: RUNS * 5 },
-    );
+        { seed: SEED, numRuns: runs },
+      );
+    });
+
+    it('never answers 500 to a random Authorization or Cookie header', async () => {
+      const printable = fc.string({
+        unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        maxLength: 300,
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            printable,
+            printable.map((s) => `Bearer ${s}`),
+          ),
+          printable,
+          fc.boolean(),
+          async (auth, cookie, post) => {
+            const headers = { authorization: auth.trim(), cookie: `access-token=${cookie.trim()}` };
+            const code = await status(headers, post ? 'POST' : 'GET');
+            expect(code, JSON.stringify(headers)).not.to.equal(200);
+          },
+        ),
+        { seed: SEED, numRuns: runs },
+      );
+    });
+
+    it('accepts a payload signed with our key only when its claims are valid, and never pollutes a prototype', async () => {
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(signedPayload, async (payload) => {
+          const token = forge({ alg: 'HS256', typ: 'JWT' }, payload, hmac(HS256_SECRET));
+          const code = await status({ authorization: `Bearer ${token}` });
+          if (code === 200) {
+            accepted += 1;
+            expect(acceptableClaims(token), JSON.stringify(payload)).to.equal(true);
+          }
+        }),
+        { seed: SEED, numRuns: runs },
+      );
+      // The property is only worth something if both branches ran.
+      expect(accepted).to.be.within(1, runs - 1);
+      expect(({} as Record<string, unknown>).constructor).to.equal(Object);
+      expect(Object.keys(Object.prototype)).to.deep.equal([]);
+    });
+
+    // In process, without a server: once is enough.
+    if (name === 'express')
+      it('rejects getCurrentUser only with LoginErrors, never a crash (in-process, 5× the runs)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(
+              fc.string(),
+              fc.constantFrom(...valid).chain((token) => mutation(token)),
+            ),
+            async (token) => {
+              const outcome = await manager.getCurrentUser(token).then(
+                () => 'accepted',
+                (error: unknown) => error,
+              );
+              if (outcome === 'accepted') expect(signedByOurKey(token) && acceptableClaims(token)).to.equal(true);
+              else expect(outcome).to.be.instanceOf(LoginError);
+            },
+          ),
+          { seed: SEED, numRuns: runs * 5 },
+        );
+      });
   });
-});

@@ -19,8 +19,11 @@ export type ClassOrMethodDecorator = (
 
 /** `LoggedInOptions` checked, with defaults: what `@LoggedIn()` and `requireLogin()` require. */
 export interface LoginRequirementOptions {
+  /** Every one must be in the token's `scopes`. */
   scopes: readonly string[];
+  /** Refresh tokens only. */
   refresh: boolean;
+  /** A token from a password login made just now. */
   fresh: boolean;
 }
 
