@@ -78,12 +78,14 @@ export function reportEndToEnd(result: EndToEndResult, options: EndToEndOptions)
   const other = all.map((s) => s.otherCpuPct).filter((p) => p >= 0);
   const inline = all.reduce((n, s) => n + s.mintedInline, 0);
   const noise = [
-    `Noise: no-auth req/s varied ${f(cvPct(base.map((s) => s.rps)), 1)}% (coefficient of variation) over the rounds;`,
-    `  the widest ratio spread was ${f(max(rows.map((r) => r.ratioMax - r.ratioMin)), 2)};`,
+    'How noisy the run was:',
+    '',
+    `- no-auth req/s varied ${f(cvPct(base.map((s) => s.rps)), 1)}% (coefficient of variation) over the rounds;`,
+    `- the widest ratio spread was ${f(max(rows.map((r) => r.ratioMax - r.ratioMin)), 2)};`,
     other.length
-      ? `  other processes used ${f(median(other), 0)}% (median; max ${f(max(other), 0)}%) of the server's CPU during the runs;`
-      : '  CPU use by other processes is unknown here (no /proc/stat);',
-    `  the load generator used at most ${f(max(all.map((s) => s.loaderCpuPct)), 0)}% of its CPU` +
+      ? `- other processes used ${f(median(other), 0)}% (median; max ${f(max(other), 0)}%) of the server's CPU during the runs;`
+      : '- CPU use by other processes is unknown here (no /proc/stat);',
+    `- the load generator used at most ${f(max(all.map((s) => s.loaderCpuPct)), 0)}% of its CPU` +
       (inline ? `, and minted ${inline} tokens during runs.` : '.'),
   ];
   const pinning = result.pinned
