@@ -4,13 +4,13 @@ import { authorizationCheckerFor, currentUserCheckerFor } from './checkers';
 import { csrfValueFor } from './csrf';
 import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-in';
 import type { UserLoaderFunction } from './decorators/user-loader';
-import { extractToken } from './extraction';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
 import { type LoginOptions, resolveOptions } from './options';
 import { clearRefreshCookie, writeRememberCookie } from './remember/remember';
+import { refreshAccess, refreshPair } from './revocation/refresh';
 import { logoutExchange, revokeToken } from './revocation/revoke';
-import { retire, type TokenPair } from './revocation/rotation';
+import type { TokenPair } from './revocation/rotation';
 import {
   clearSessionCookies,
   type SessionCookieOptions,
@@ -19,8 +19,8 @@ import {
 } from './session-cookies';
 import type { CookieOptions } from './set-cookie';
 import { grantsScopes, type TokenPayload } from './token/claims';
-import { pairClaims, rotatedClaims, type TokenPairRequest } from './token/family';
-import { type AccessTokenRequest, newClaims, type RefreshTokenRequest, renewedClaims } from './token/issue';
+import { pairClaims, type TokenPairRequest } from './token/family';
+import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from './token/issue';
 import type { JsonWebKeySet } from './token/key-ring';
 
 /**
@@ -83,9 +83,8 @@ export class LoginManager<TUser = unknown> {
    * and scopes. Never fresh. Does not rotate (see `refreshTokens`); a refresh token
    * already rotated away is refused here too.
    */
-  async refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
-    const { payload } = await this.refreshLogin(refreshToken, 'refreshAccessToken()');
-    return this.accessFrom(payload, 'refreshAccessToken');
+  refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
+    return refreshAccess(this.auth as Authenticator<unknown>, refreshToken);
   }
 
   /**
@@ -96,19 +95,8 @@ export class LoginManager<TUser = unknown> {
    * concurrent uses of one refresh token exactly one succeeds. Without rotation, the
    * refresh token given comes back.
    */
-  async refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
-    const { payload, exchange } = await this.refreshLogin(refreshToken, 'refreshTokens()');
-    if (!this.auth.options.rotateRefreshTokens) {
-      const given = exchange ? extractToken(exchange.req, this.auth.options)?.token : refreshToken;
-      return { accessToken: this.accessFrom(payload, 'refreshTokens'), refreshToken: given as string };
-    }
-    const reused = await retire(this.auth, payload);
-    if (reused) throw this.auth.failures.login(reused, exchange);
-    const claims = rotatedClaims(payload, this.auth.issuePolicy(this.auth.options.refreshExpiry));
-    return {
-      accessToken: this.accessFrom(claims as TokenPayload, 'refreshTokens'),
-      refreshToken: this.auth.sign(claims, 'refreshTokens'),
-    };
+  refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
+    return refreshPair(this.auth as Authenticator<unknown>, refreshToken);
   }
 
   /** Verifies `token`, checks it was not revoked, loads its user; any failure rejects with the not-authenticated error. */
@@ -231,22 +219,6 @@ export class LoginManager<TUser = unknown> {
    */
   requireLogin(options: LoggedInOptions = {}): LoginMiddleware {
     return guardMiddleware(this.auth, checkLoggedInOptions(options, 'requireLogin()'));
-  }
-
-  /** The verified, unrevoked, unused payload of a refresh token, or the not-authenticated error. */
-  private async refreshLogin(refreshToken: string | HttpExchange, caller: string) {
-    const exchange = typeof refreshToken === 'string' ? undefined : exchangeOf(refreshToken, undefined, caller);
-    const login = exchange
-      ? await this.auth.loginFor(exchange, 'refresh')
-      : await this.auth.login(refreshToken as string, 'refresh');
-    if (!login.ok) throw this.auth.failures.login(login, exchange);
-    return { payload: login.payload, exchange };
-  }
-
-  /** A new access token (never fresh) with the data, scopes and family of `payload`. */
-  private accessFrom(payload: TokenPayload, caller: string): string {
-    const { defaultExpiry } = this.auth.options;
-    return this.auth.sign(renewedClaims(payload, defaultExpiry, this.auth.issuePolicy(defaultExpiry), false), caller);
   }
 
   private verified(token: string): TokenPayload {

@@ -1,0 +1,55 @@
+import type { Authenticator } from '../authenticator';
+import { extractToken } from '../extraction';
+import { exchangeOf, type HttpExchange } from '../frameworks';
+import type { TokenPayload } from '../token/claims';
+import { rotatedClaims } from '../token/family';
+import { renewedClaims } from '../token/issue';
+import { retire, type TokenPair } from './rotation';
+
+/** `manager.refreshAccessToken(...)`: a new access token, never fresh, without rotating. */
+export async function refreshAccess(
+  auth: Authenticator<unknown>,
+  refreshToken: string | HttpExchange,
+): Promise<string> {
+  const { payload } = await refreshLogin(auth, refreshToken, 'refreshAccessToken()');
+  return accessFrom(auth, payload, 'refreshAccessToken');
+}
+
+/**
+ * `manager.refreshTokens(...)`: with rotation, retires the refresh token (of concurrent
+ * uses exactly one gets past `retire`) and returns its successor beside a new access
+ * token; without rotation, the refresh token given comes back.
+ */
+export async function refreshPair(
+  auth: Authenticator<unknown>,
+  refreshToken: string | HttpExchange,
+): Promise<TokenPair> {
+  const { payload, exchange } = await refreshLogin(auth, refreshToken, 'refreshTokens()');
+  if (!auth.options.rotateRefreshTokens) {
+    const given = exchange ? extractToken(exchange.req, auth.options)?.token : refreshToken;
+    return { accessToken: accessFrom(auth, payload, 'refreshTokens'), refreshToken: given as string };
+  }
+  const reused = await retire(auth, payload);
+  if (reused) throw auth.failures.login(reused, exchange);
+  const claims = rotatedClaims(payload, auth.issuePolicy(auth.options.refreshExpiry));
+  return {
+    accessToken: accessFrom(auth, claims as TokenPayload, 'refreshTokens'),
+    refreshToken: auth.sign(claims, 'refreshTokens'),
+  };
+}
+
+/** The verified, unrevoked, unused payload of a refresh token, or the not-authenticated error. */
+async function refreshLogin(auth: Authenticator<unknown>, refreshToken: string | HttpExchange, caller: string) {
+  const exchange = typeof refreshToken === 'string' ? undefined : exchangeOf(refreshToken, undefined, caller);
+  const login = exchange
+    ? await auth.loginFor(exchange, 'refresh')
+    : await auth.login(refreshToken as string, 'refresh');
+  if (!login.ok) throw auth.failures.login(login, exchange);
+  return { payload: login.payload, exchange };
+}
+
+/** A new access token (never fresh) with the data, scopes and family of `payload`. */
+function accessFrom(auth: Authenticator<unknown>, payload: TokenPayload, caller: string): string {
+  const { defaultExpiry } = auth.options;
+  return auth.sign(renewedClaims(payload, defaultExpiry, auth.issuePolicy(defaultExpiry), false), caller);
+}
