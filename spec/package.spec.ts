@@ -72,6 +72,26 @@ describe('the published package', () => {
     expect(mentions).to.deep.equal([]);
   });
 
+  // `npm install --save-dev @types/node` (the README's line) gives @types/node 26, whose node:crypto no
+  // longer exports JsonWebKey: a published type importing it fails to compile with skipLibCheck: false.
+  it('names from node:crypto in the published types only what every @types/node since 20 exports', () => {
+    const declarations = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.d.ts'),
+    );
+    const imported = declarations.flatMap((file) =>
+      [
+        ...readFileSync(join(root, 'dist', file), 'utf8').matchAll(
+          /import (?:type )?\{([^}]*)\} from '(?:node:)?crypto'/g,
+        ),
+      ]
+        .flatMap((match) => (match[1] ?? '').split(','))
+        .map((name) => name.replace(/\btype\b/, '').trim())
+        .filter(Boolean),
+    );
+    expect(imported).to.include('KeyObject');
+    expect([...new Set(imported)]).to.deep.equal(['KeyObject']);
+  });
+
   it('exposes the opt-in express typing entry point', () => {
     const entry = pkg.exports['./express'];
     for (const file of [entry.types, entry.default]) expect(existsSync(join(root, file)), file).to.equal(true);

@@ -25,8 +25,11 @@ const COMMON = [
   'class-transformer@^0.5.1',
   'reflect-metadata@^0.2.2',
   `typescript@${typescript}`,
-  '@types/node@^20.19.0',
 ];
+// The oldest @types/node we support, and the newest: the README's `npm install --save-dev @types/node`
+// gets the latest, whose node:crypto no longer exports JsonWebKey (our .d.ts once imported it).
+const OLDEST_NODE_TYPES = '@types/node@^20.19.0';
+const NEWEST_NODE_TYPES = '@types/node@latest';
 
 // Our .d.ts are type-checked (skipLibCheck: false) as CommonJS and as ESM. The express 4 and Koa apps
 // check what differs there, the peer ranges, the app's types and the runtime, so they skip the
@@ -38,28 +41,28 @@ const CONSUMERS = [
     type: 'commonjs',
     app: 'express-app.ts',
     skipLibCheck: false,
-    packages: ['express@^5', '@types/express@^5'],
+    packages: ['express@^5', '@types/express@^5', OLDEST_NODE_TYPES],
   },
   {
     name: 'esm',
     type: 'module',
     app: 'express-app.ts',
     skipLibCheck: false,
-    packages: ['express@^5', '@types/express@^5'],
+    packages: ['express@^5', '@types/express@^5', NEWEST_NODE_TYPES],
   },
   {
     name: 'express4',
     type: 'commonjs',
     app: 'express-app.ts',
     skipLibCheck: true,
-    packages: ['express@^4.21.2', '@types/express@^4'],
+    packages: ['express@^4.21.2', '@types/express@^4', OLDEST_NODE_TYPES],
   },
   {
     name: 'koa',
     type: 'commonjs',
     app: 'koa-app.ts',
     skipLibCheck: true,
-    packages: ['koa@^3', '@koa/router@^13', 'koa-bodyparser@^4', '@types/koa@^3'],
+    packages: ['koa@^3', '@koa/router@^13', 'koa-bodyparser@^4', '@types/koa@^3', OLDEST_NODE_TYPES],
   },
 ];
 

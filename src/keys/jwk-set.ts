@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isPlainObject } from '../token/claims';
 import type { RingKey } from '../token/key-ring';
 import { type Algorithm, loadPublicKey } from '../token/keys';
@@ -76,7 +76,7 @@ function usableKey(jwk: unknown, algorithms: readonly Algorithm[]) {
 
 function publicKey(jwk: Record<string, unknown>): KeyObject | undefined {
   try {
-    return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    return createPublicKey({ key: jwk, format: 'jwk' });
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../errors';
 import { choiceOf, type KeyChoice, type KeySelector, type KeySource } from '../keys/source';
 import { type Rejection, rejected } from './claims';
@@ -29,8 +29,22 @@ export interface KeyConfig {
 
 /** A JWK Set (RFC 7517 §5), as `manager.jwks()` returns and `/.well-known/jwks.json` serves. */
 export interface JsonWebKeySet {
-  /** The public keys, with `alg`, `use: 'sig'` and, when the key has one, `kid`. */
-  keys: JsonWebKey[];
+  /**
+   * The public keys, with `alg`, `use: 'sig'` and, when the key has one, `kid`. Typed here rather than as
+   * `node:crypto`'s `JsonWebKey`, which `@types/node` 25 and later no longer export.
+   */
+  keys: Array<{
+    /** The key type: `RSA`, `EC`... */
+    kty?: string;
+    /** The key id a token's `kid` names. */
+    kid?: string;
+    /** The one algorithm the key is for. */
+    alg?: string;
+    /** `sig` for a signature key. */
+    use?: string;
+    /** The key material (`n`, `e`, `crv`, `x`, `y`...) and any other member. */
+    [member: string]: unknown;
+  }>;
 }
 
 /** A parsed key: always able to verify, able to sign when it holds private material. */

@@ -1,5 +1,6 @@
-import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../errors';
+import type { JsonWebKeySet } from './key-ring';
 
 /** The JWS algorithms a manager can sign and verify with; `none` is never one of them. */
 export const ALGORITHMS = [
@@ -60,7 +61,7 @@ export function loadSigningKey(secret: Secret, algorithm: Algorithm): SigningKey
 }
 
 /** A public key, for verification only: PEM, public `KeyObject`, or JWK (without private members). */
-export type PublicKeyInput = string | Buffer | KeyObject | JsonWebKey;
+export type PublicKeyInput = string | Buffer | KeyObject | JsonWebKeySet['keys'][number];
 
 /** Parses a public key for `algorithm`, with the same strength checks as private keys. */
 export function loadPublicKey(input: PublicKeyInput, algorithm: Algorithm): KeyObject {
