@@ -132,10 +132,14 @@ export class LoginError extends HttpError {
   }
 }
 
-/** 401: no token, or a token that was refused. Thrown unless `notAuthenticatedError` says otherwise. */
+/**
+ * 401: no token, or a token that was refused. Thrown unless `notAuthenticatedError` says otherwise.
+ * Built by the app itself (`next(new InvalidCredentialsError())`), it carries the RFC 6750 challenge too.
+ */
 export class InvalidCredentialsError extends LoginError {
   constructor(code: LoginErrorCode = 'token_missing') {
     super(401, 'Invalid credentials', code);
+    this.headers = { 'WWW-Authenticate': bearerChallenge(code === 'token_missing' ? {} : { error: 'invalid_token' }) };
   }
 }
 
@@ -143,6 +147,7 @@ export class InvalidCredentialsError extends LoginError {
 export class InsufficientScopeError extends LoginError {
   constructor(code: LoginErrorCode = 'insufficient_scope') {
     super(403, 'Insufficient scope', code);
+    this.headers = { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope' }) };
   }
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import express from 'express';
 import Koa from 'koa';
 import { Controller, Get, JsonController } from 'routing-controllers';
-import { InvalidCredentialsError, LoggedIn, LoginManager } from 'routing-controllers-login';
+import { InsufficientScopeError, InvalidCredentialsError, LoggedIn, LoginManager } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
@@ -42,6 +42,25 @@ describe('errors answer with their status under every error handler', () => {
     const response = await request(app).get('/').expect(401);
     expect(response.text).to.include('InvalidCredentialsError: Invalid credentials');
     expect(response.text).not.to.match(/\bat .*\.js:\d+/);
+  });
+
+  it('a refusal the app builds itself carries its RFC 6750 challenge on express and Koa', async () => {
+    const app = express();
+    app.set('env', 'test');
+    app.get('/401', (_req, _res, next) => next(new InvalidCredentialsError()));
+    app.get('/invalid', (_req, _res, next) => next(new InvalidCredentialsError('token_expired')));
+    app.get('/403', (_req, _res, next) => next(new InsufficientScopeError()));
+    expect((await request(app).get('/401').expect(401)).headers['www-authenticate']).to.equal('Bearer');
+    const invalid = await request(app).get('/invalid').expect(401);
+    expect(invalid.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
+    const scope = await request(app).get('/403').expect(403);
+    expect(scope.headers['www-authenticate']).to.equal('Bearer error="insufficient_scope"');
+    const koa = new Koa();
+    koa.silent = true;
+    koa.use(() => {
+      throw new InvalidCredentialsError();
+    });
+    expect((await request(koa.callback()).get('/').expect(401)).headers['www-authenticate']).to.equal('Bearer');
   });
 
   it("Koa's own error handling: a thrown refusal is a 401 carrying its challenge", async () => {
