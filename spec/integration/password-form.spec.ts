@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import type { Request } from 'express';
 import express from 'express';
-import { Body, JsonController, Post } from 'routing-controllers';
-import { LoginManager, PasswordForm } from 'routing-controllers-login';
+import { Body, JsonController, Post, Req } from 'routing-controllers';
+import { InvalidCredentialsError, LoginManager, LoginThrottle, PasswordForm } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
@@ -18,6 +19,20 @@ class FormController {
       scopes: form.scopes,
       isForm: form instanceof PasswordForm,
     };
+  }
+}
+
+const throttle = new LoginThrottle();
+
+@Service()
+@JsonController('/throttled')
+class ThrottledController {
+  /** The README's throttled token route, with a password check that never matches. */
+  @Post('/token')
+  async token(@Body({ validate: true }) form: PasswordForm, @Req() req: Request) {
+    const user = await throttle.attempt(form.username, req, () => form.password === 'right' && { sub: form.username });
+    if (!user) throw new InvalidCredentialsError();
+    return { ok: true };
   }
 }
 
@@ -83,6 +98,15 @@ describe('PasswordForm', () => {
       .type('form')
       .send({ ...swaggerUi, extra: 'field' })
       .expect(400);
+  });
+
+  // routing-controllers returns an array body as it is, unvalidated: a PasswordForm parameter may be an Array.
+  it('answers a JSON array body on a throttled token route 401, not a 500 from LoginThrottle.attempt', async () => {
+    const throttled = appWith(manager, { controllers: [ThrottledController], development: false });
+    for (const body of [['MySecretPassw0rd'], [{ username: 'john', password: 'MySecretPassw0rd' }]]) {
+      const response = await request(throttled).post('/throttled/token').send(body).expect(401);
+      expect(response.text).not.to.include('MySecretPassw0rd');
+    }
   });
 
   it('keeps the client secret out of toJSON, like the password', () => {

@@ -1,4 +1,4 @@
-import { LoginStoreUnavailableError } from '../errors';
+import { InvalidCredentialsError, LoginStoreUnavailableError } from '../errors';
 import { accountKey, addressOf, responseOf, storeKey, type ThrottleClient } from './client';
 import { TooManyLoginAttemptsError } from './error';
 import { type LoginThrottleOptions, type ResolvedThrottleOptions, resolveThrottleOptions } from './options';
@@ -30,10 +30,12 @@ export class LoginThrottle {
    * Runs `login` (the password check) unless the account or address must wait, which
    * throws `TooManyLoginAttemptsError` (429, with `Retry-After` set on the response when
    * `client` is a request). `login` returns the user, or a falsy value for a wrong
-   * password, which counts as a failure; if it throws, the attempt is not counted.
+   * password, which counts as a failure; if it throws, the attempt is not counted. A `username`
+   * that is not a string is refused as a failed login (401) without running `login`: routing-controllers
+   * does not validate a JSON array body, so `@Body({ validate: true }) form: PasswordForm` may be one.
    */
   async attempt<T>(username: string, client: ThrottleClient, login: () => T | Promise<T>): Promise<T> {
-    if (typeof username !== 'string') throw new TypeError('LoginThrottle.attempt(): `username` is a string.');
+    if (typeof username !== 'string') throw new InvalidCredentialsError();
     const counted = await this.count(this.keysOf(username, client), client);
     let result: T;
     try {
