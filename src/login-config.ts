@@ -15,8 +15,11 @@ const NO_ECHO = { target: false, value: false } as const;
 
 /**
  * routing-controllers options with the manager's `authorizationChecker` and
- * `currentUserChecker` added, and validation errors that carry no `target` and no `value`
- * (so a 400 never echoes a password); `validation.validationError` set by the app wins.
+ * `currentUserChecker` added, validation errors that carry no `target` and no `value`
+ * (so a 400 never echoes a password; `validation.validationError` set by the app wins), and
+ * `development: false` unless the app sets it: routing-controllers otherwise puts every error's
+ * stack trace in the response whenever `NODE_ENV` is not `production` (unset, in many deployments),
+ * a 400 for a bad login form included.
  * Nothing else changes (an absent `middlewares` list stays absent, which routing-controllers
  * reads as "all global middlewares"; `validation: false` stays false).
  */
@@ -37,6 +40,7 @@ export function loginConfig<T extends RoutingControllersOptions>(
   }
   return {
     ...options,
+    development: options.development ?? false,
     validation: withoutEcho(options.validation),
     authorizationChecker: manager.authorizationChecker,
     currentUserChecker: manager.currentUserChecker,

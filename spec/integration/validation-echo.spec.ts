@@ -82,6 +82,23 @@ describe('validation errors never echo the request body (loginConfig)', () => {
     }
   });
 
+  it('puts no stack trace in the 400 with NODE_ENV unset, unless the app sets development: true', async () => {
+    const before = process.env.NODE_ENV;
+    delete process.env.NODE_ENV; // routing-controllers' default is then development mode
+    try {
+      for (const text of await expectNoEcho(appFor({}))) {
+        expect(text).not.to.match(/"stack"|node_modules|\bat .*\.js:\d+/);
+      }
+      const developing = await request(appFor({ development: true }))
+        .post('/echo/token')
+        .send({ username: '' });
+      expect(developing.status).to.equal(400);
+      expect(developing.body).to.have.property('stack');
+    } finally {
+      if (before !== undefined) process.env.NODE_ENV = before;
+    }
+  });
+
   it('keeps the app’s own validation options, and validation on, with `validation: true` or an object', async () => {
     await expectNoEcho(appFor({ validation: true }));
     const config = loginConfig({ validation: { whitelist: true, forbidNonWhitelisted: true } }, manager);
