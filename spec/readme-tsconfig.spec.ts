@@ -2,19 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { block, root } from './readme/source';
 
-const root = join(__dirname, '../..');
 const workdir = join(root, 'build/readme-tsconfig');
-
-/** The README block between `<!-- name:start -->` and `<!-- name:end -->`, exactly as a reader copies it. */
-function block(name: string, language: string): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const found = new RegExp(
-    `<!-- ${name}:start -->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
-  ).exec(readme);
-  if (!found?.[1]) throw new Error(`README.md has no ${name} block between the ${name} markers`);
-  return found[1];
-}
 
 describe("the README's minimal tsconfig", function () {
   this.timeout(60_000);

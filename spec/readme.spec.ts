@@ -1,19 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Started, startServer } from './helpers/spawn';
-
-const root = join(__dirname, '../..');
-const workdir = join(root, 'build/readme-quickstart');
-
-/** The README's quickstart block, exactly as a reader copies it. */
-function quickstartSource(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = /<!-- quickstart:start -->\s*```ts\n([\s\S]*?)```\s*<!-- quickstart:end -->/.exec(readme);
-  if (!block?.[1]) throw new Error('README.md has no quickstart block between the quickstart markers');
-  return block[1];
-}
+import { block, compile } from './readme/source';
 
 describe('the README quickstart, compiled and run as written', function () {
   this.timeout(60_000);
@@ -21,18 +9,9 @@ describe('the README quickstart, compiled and run as written', function () {
   const secret = 'readme-secret-readme-secret-readme-secret';
 
   before(async () => {
-    rmSync(workdir, { recursive: true, force: true });
-    mkdirSync(workdir, { recursive: true });
-    writeFileSync(join(workdir, 'app.ts'), quickstartSource());
-    writeFileSync(
-      join(workdir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../tsconfig.base.json',
-        compilerOptions: { rootDir: '.', outDir: 'out' },
-        include: ['app.ts'],
-      }),
-    );
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', workdir], { stdio: 'pipe' });
+    // The repository's strict settings (unused names are errors), not the examples' relaxed ones.
+    const { workdir, diagnostics } = compile('readme-quickstart', { 'app.ts': block('quickstart') });
+    expect(diagnostics).to.equal('');
     app = await startServer(join(workdir, 'out/app.js'), { SECRET: secret });
   });
   after(() => app?.stop());

@@ -6,9 +6,10 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-/** Starts `node script` with PORT=0 and waits for its "http://localhost:<port>" line. */
-export function startServer(script: string, env: Record<string, string> = {}): Promise<Started> {
+/** Starts `node script` with PORT=0 (in `cwd`, if given) and waits for its "http://localhost:<port>" line. */
+export function startServer(script: string, env: Record<string, string> = {}, cwd?: string): Promise<Started> {
   const child: ChildProcess = spawn(process.execPath, [script], {
+    cwd,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,55 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Started, startServer } from '../helpers/spawn';
-
-const root = join(__dirname, '../../..');
-const workdir = join(root, 'build/readme-openapi');
-
-function block(name: string): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const found = new RegExp(`<!-- ${name}:start -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`).exec(
-    readme,
-  );
-  if (!found?.[1]) throw new Error(`README.md has no ${name} block between its markers`);
-  return found[1];
-}
-
-/** The quickstart with the OpenAPI section's lines added where it says: imports on top, the rest before listen. */
-function quickstartWithOpenApi(): string {
-  const lines = block('openapi').split('\n');
-  const imports = lines.filter((line) => line.startsWith('import '));
-  const code = lines.filter((line) => line.trim() !== '' && !line.startsWith('import '));
-  const joined = [
-    "import { getMetadataArgsStorage } from 'routing-controllers';",
-    "import { withLoginSecurity } from 'routing-controllers-login';",
-    ...imports,
-  ];
-  const quickstart = block('quickstart');
-  const listen = quickstart.indexOf('const server = app.listen(');
-  expect(listen, 'the quickstart starts its server with `const server = app.listen(`').to.be.greaterThan(0);
-  return `${joined.join('\n')}\n${quickstart.slice(0, listen)}${code.join('\n')}\n${quickstart.slice(listen)}`;
-}
+import { compileExamples } from '../readme/blocks';
 
 describe('the README OpenAPI section, added to the quickstart and run', function () {
   this.timeout(60_000);
   let app: Started;
 
+  // The quickstart with the section's lines added where it says (spec/readme/blocks.ts): imports on top, the rest before listen.
   before(async () => {
-    rmSync(workdir, { recursive: true, force: true });
-    mkdirSync(workdir, { recursive: true });
-    writeFileSync(join(workdir, 'app.ts'), quickstartWithOpenApi());
-    writeFileSync(
-      join(workdir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../tsconfig.base.json',
-        compilerOptions: { rootDir: '.', outDir: 'out' },
-        include: ['app.ts'],
-      }),
-    );
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', workdir], { stdio: 'pipe' });
-    app = await startServer(join(workdir, 'out/app.js'), { SECRET: 'readme-secret-readme-secret-readme-secret' });
+    const { workdir, diagnostics } = compileExamples();
+    expect(diagnostics).to.equal('');
+    app = await startServer(join(workdir, 'out/openapi.js'), { SECRET: 'readme-secret-readme-secret-readme-secret' });
   });
   after(() => app?.stop());
 
