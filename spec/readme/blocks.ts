@@ -23,13 +23,24 @@ export interface Prelude {
 }
 
 /** What the guides' fragments refer to: the quickstart's names and a few the text describes. */
-const APP: Prelude = {
-  head: `import 'reflect-metadata';
+const BASE = `import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { IsIn, IsOptional } from 'class-validator';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { Body, ContentType, Controller, Get, HttpError, JsonController, Post, Req, Res, useExpressServer } from 'routing-controllers';
+import {
+  Body,
+  ContentType,
+  Controller,
+  Get,
+  HttpError,
+  JsonController,
+  OnUndefined,
+  Post,
+  Req,
+  Res,
+  useExpressServer,
+} from 'routing-controllers';
 import {
   InvalidCredentialsError,
   LoggedIn,
@@ -47,15 +58,16 @@ interface Account {
   name: string;
 }
 declare const app: express.Express;
-declare const manager: LoginManager<Account>;
 declare const secret: string;
 declare const users: { authenticate(email: string, password: string): Promise<Account | undefined> };
 declare function loginPage(csrf: string): string;
-`,
-};
+`;
 
-/** The error handler's block also uses the controller of the cookie block. */
-const APP_WITH_PAGES: Prelude = { head: `${APP.head}declare class PagesController {}\n` };
+/** The quickstart's manager, as most guides use it. */
+const APP: Prelude = { head: `${BASE}declare const manager: LoginManager<Account>;\n` };
+
+/** The error handler's block makes its own manager, for the controller of the cookie block. */
+const PAGES: Prelude = { head: `${BASE}declare class PagesController {}\n` };
 
 /** A page's script: no DOM library here, so the one thing it reads is declared. */
 const BROWSER: Prelude = {
@@ -85,7 +97,7 @@ export const EXAMPLES: Record<string, Example> = {
   routes: { kind: 'fragment', prelude: APP },
   cookies: { kind: 'fragment', prelude: APP },
   'csrf-fetch': { kind: 'fragment', prelude: BROWSER },
-  redirect: { kind: 'fragment', prelude: APP_WITH_PAGES },
+  redirect: { kind: 'fragment', prelude: PAGES },
   sessions: { kind: 'fragment', prelude: APP },
   redis: { kind: 'fragment', prelude: APP },
   throttle: { kind: 'fragment', prelude: APP },
