@@ -7,14 +7,14 @@ import { block, compile } from './source';
  *
  * - `program`: a complete file, compiled as it is (and run by a spec).
  * - `patch`: lines the README tells the reader to add to the quickstart; `replaceFrom` cuts
- *   the quickstart at that line first. A `const manager = new LoginManager` statement
+ *   the quickstart at that line first, `remove` deletes a line it says to. A `const manager = new LoginManager` statement
  *   replaces the quickstart's; its other lines go before `const server = app.listen(`.
  * - `fragment`: code that refers to things the README's text introduces; compiled after a
  *   prelude that declares them (and before its `tail`, for code that must sit in a function).
  */
 export type Example =
   | { kind: 'program' }
-  | { kind: 'patch'; replaceFrom?: string; imports?: string[] }
+  | { kind: 'patch'; replaceFrom?: string; remove?: string; imports?: string[] }
   | { kind: 'fragment'; prelude: Prelude };
 
 export interface Prelude {
@@ -90,7 +90,7 @@ export const EXAMPLES: Record<string, Example> = {
       "import { withLoginSecurity } from 'routing-controllers-login';",
     ],
   },
-  koa: { kind: 'patch', replaceFrom: 'const app = express();' },
+  koa: { kind: 'patch', replaceFrom: 'const app = express();', remove: "import express from 'express';" },
   'plain-express': { kind: 'program' },
   'auth-service': { kind: 'patch' },
   'resource-service': { kind: 'program' },
@@ -113,6 +113,11 @@ function patched(name: string, example: Extract<Example, { kind: 'patch' }>): st
   const imports = [...(example.imports ?? []), ...lines.filter((line) => line.startsWith('import '))];
   let code = lines.filter((line) => !line.startsWith('import '));
   let quickstart = block('quickstart');
+  if (example.remove !== undefined) {
+    const line = `${example.remove}\n`;
+    if (!quickstart.includes(line)) throw new Error(`the quickstart has no \`${example.remove}\` line`);
+    quickstart = quickstart.replace(line, '');
+  }
 
   const managerAt = code.findIndex((line) => line.startsWith('const manager = new LoginManager'));
   if (managerAt >= 0) {
