@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import { type Started, startServer } from '../helpers/spawn';
 import { compileExamples } from '../readme/blocks';
@@ -23,6 +24,13 @@ describe('the README OpenAPI section, added to the quickstart and run', function
     expect(spec.paths['/me/']?.get?.security).to.deep.equal([{ oauth2: [] }, { bearer: [] }]);
     expect(spec.paths['/auth/token']?.post?.security).to.equal(undefined);
     expect(spec.components.securitySchemes).to.have.keys('oauth2', 'bearer');
+  });
+
+  it('serves a document that validates: every reference resolves, PasswordForm included', async () => {
+    const spec = (await (await fetch(`${app.url}/openapi.json`)).json()) as Record<string, unknown>;
+    const result = await new Validator().validate(spec);
+    expect(result.errors, JSON.stringify(result.errors, null, 2)).to.equal(undefined);
+    expect(result.valid).to.equal(true);
   });
 
   it('serves Swagger UI at /docs', async () => {

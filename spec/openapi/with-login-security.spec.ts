@@ -1,11 +1,13 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import {
   LoginConfigurationError,
   LoginManager,
   type OpenApiSecurityRequirement,
   withLoginSecurity,
 } from 'routing-controllers-login';
+import { routingControllersToSpec } from 'routing-controllers-openapi';
 import request from 'supertest';
 import { appWith } from '../helpers/app';
 import { HS256_SECRET } from '../helpers/keys';
@@ -171,6 +173,21 @@ describe('openapi: withLoginSecurity details', () => {
     expect(() => documented(input)).to.throw(LoginConfigurationError, /different security scheme named "bearer"/);
     const swagger2 = { swagger: '2.0', openapi: undefined } as unknown as Document;
     expect(() => withLoginSecurity(swagger2, manager)).to.throw(TypeError, /OpenAPI 3 document/);
+  });
+
+  // The README's five lines install routing-controllers-openapi without class-validator-jsonschema: its
+  // document refers to #/components/schemas/PasswordForm and defines nothing (Swagger UI: resolver error).
+  it('defines a PasswordForm body the document refers to without schemas, as class-validator-jsonschema would', async () => {
+    const bare = routingControllersToSpec(storage, {}, { info: { title: 'bare', version: '1' } });
+    expect(bare.components?.schemas ?? {}).not.to.have.property('PasswordForm');
+    const spec = documented(bare);
+    const result = await new Validator().validate(structuredClone(spec) as unknown as Record<string, unknown>);
+    expect(result.errors, JSON.stringify(result.errors, null, 2)).to.equal(undefined);
+    const derived = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' }).PasswordForm;
+    expect(spec.components?.schemas?.PasswordForm).to.deep.equal(derived);
+    const own = generatedSpec(storage);
+    (own.components?.schemas as Record<string, unknown>).PasswordForm = { type: 'object' };
+    expect(documented(own).components?.schemas?.PasswordForm).to.deep.equal({ type: 'object' });
   });
 
   it('in cookie mode adds the cookie scheme and the CSRF 403 on cookie-authenticated writes', () => {

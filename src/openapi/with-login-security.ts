@@ -4,6 +4,7 @@ import type { RouteRequirement } from '../decorators/route-marks';
 import { LoginConfigurationError } from '../errors';
 import type { LoginManager } from '../login-manager';
 import { findOperation, type Operation, operationsOf } from './operations';
+import { addPasswordFormSchema } from './password-form-schema';
 import { type LoginRoute, loginRoutes } from './routes';
 import { type LoginSecurityOptions, loginSecuritySchemes, REFRESH_SCHEME, SCHEME_NAMES } from './schemes';
 import type { OpenApiDocument, OpenApiSecurityRequirement, OpenApiSecurityScheme } from './types';
@@ -23,7 +24,8 @@ const WRITES = new Set(['post', 'put', 'patch', 'delete']);
  * `security` its `@LoggedIn`, `@User`, `@Authorized` and `@CurrentUser` decorators imply
  * (class and method added up; an optional login lists `{}` first) with its 401 and 403
  * responses. Routes without those decorators are left as they are, and so is a `security`
- * an operation already has (set with `@OpenAPI`).
+ * an operation already has (set with `@OpenAPI`). A `PasswordForm` body the document refers to
+ * but does not define (no class-validator-jsonschema) gets its schema.
  */
 export function withLoginSecurity<T extends OpenApiDocument>(
   spec: T,
@@ -50,6 +52,7 @@ export function withLoginSecurity<T extends OpenApiDocument>(
     addResponses(operation, requirement, csrf && schemes.cookie !== undefined && WRITES.has(route.httpMethod));
   }
   addSchemes(document, schemes);
+  addPasswordFormSchema(document);
   return document;
 }
 
