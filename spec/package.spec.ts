@@ -92,6 +92,15 @@ describe('the published package', () => {
     expect([...new Set(imported)]).to.deep.equal(['KeyObject']);
   });
 
+  // A required peer is installed by npm 7+ when missing: express 5 landed in every Koa app, and its
+  // content-disposition 2 types break @types/koa with skipLibCheck: false. Only routing-controllers is required.
+  it('requires no server framework: express, like Koa, is an optional peer', () => {
+    const frameworks = ['express', 'koa', '@koa/router', 'koa-bodyparser'];
+    for (const name of frameworks) expect(pkg.peerDependencies, name).to.have.property(name);
+    const required = Object.keys(pkg.peerDependencies).filter((name) => !pkg.peerDependenciesMeta[name]?.optional);
+    expect(required.filter((name) => frameworks.includes(name))).to.deep.equal([]);
+  });
+
   it('exposes the opt-in express typing entry point', () => {
     const entry = pkg.exports['./express'];
     for (const file of [entry.types, entry.default]) expect(existsSync(join(root, file)), file).to.equal(true);
