@@ -1,4 +1,4 @@
-import { preventCaching } from './cache-control';
+import { preventCaching, varyOf } from './cache-control';
 import { csrfPasses, noteLoginCsrf } from './csrf';
 import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
 import { KeySourceUnavailableError, LoginConfigurationError } from './errors';
@@ -35,6 +35,7 @@ export class Authenticator<TUser> {
   readonly cookies: SessionCookieConfig;
   readonly failures: Failures;
   private readonly policy: VerifyPolicy;
+  private readonly vary: string;
   private readonly verified: VerifiedTokens;
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
@@ -47,6 +48,7 @@ export class Authenticator<TUser> {
       defaults: options.cookieOptions,
     };
     this.failures = new Failures(options);
+    this.vary = varyOf(options);
     const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
     const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
     this.policy = verifyPolicyFor(trust, common, maxTokenLength);
@@ -211,7 +213,7 @@ export class Authenticator<TUser> {
   private answered(login: Login<TUser>, exchange: Exchange, type: TokenType, fromCookie: boolean): Login<TUser> {
     if (!login.ok) return login;
     if (this.options.useCookie) noteLoginCsrf(exchange.req, login.payload);
-    if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.options);
+    if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.vary);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
     if (fromCookie && type === 'access') this.slide(login.payload, exchange);
     return login;

@@ -6,19 +6,19 @@ interface TokenPlaces {
   useCookie: boolean;
 }
 
-const varyOf = ({ useHeader, useCookie }: TokenPlaces): string =>
+/** The `Vary` value for where a manager reads tokens: worked out once per manager, not per response. */
+export const varyOf = ({ useHeader, useCookie }: TokenPlaces): string =>
   useHeader && useCookie ? 'Authorization, Cookie' : useHeader ? 'Authorization' : 'Cookie';
 
 /**
  * Marks the response to a request the library authenticated as not to be stored
  * (`Cache-Control: no-store`), so neither the browser's history (back after logout) nor a
- * shared cache shows it again, and names the headers it depends on in `Vary`. An app's own
+ * shared cache shows it again, and names the headers it depends on (`vary`, from {@link varyOf}) in `Vary`. An app's own
  * `Cache-Control` wins: one set before is left alone, one set later replaces this.
  */
-export function preventCaching(response: ServerResponse, places: TokenPlaces): void {
+export function preventCaching(response: ServerResponse, vary: string): void {
   if (response.headersSent || response.hasHeader('cache-control')) return;
   response.setHeader('Cache-Control', 'no-store');
-  const vary = varyOf(places);
   const current = response.getHeader('vary');
   if (current === undefined) {
     response.setHeader('Vary', vary);

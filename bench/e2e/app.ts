@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { Get, JsonController, useExpressServer } from 'routing-controllers';
+import { Authorized, createParamDecorator, Get, JsonController, useExpressServer } from 'routing-controllers';
 import { LoggedIn, type LoginManager, loginConfig, User } from 'routing-controllers-login';
 import { USER } from './keys';
 
@@ -12,6 +12,23 @@ class OpenController {
   @Get('/')
   me() {
     return users.get(USER.email);
+  }
+}
+
+/** The user parameter of the floor: routing-controllers' own custom-parameter hook, doing nothing else. */
+const MapUser = () => createParamDecorator({ value: () => users.get(USER.email) });
+
+/**
+ * The floor: the same route behind routing-controllers' two hooks (`@Authorized` with a
+ * checker that always allows, a custom parameter), no library. What routing-controllers
+ * charges any login library before it has read a token.
+ */
+@Authorized()
+@JsonController('/me')
+class FloorController {
+  @Get('/')
+  me(@MapUser() user: typeof USER) {
+    return user;
   }
 }
 
@@ -30,10 +47,11 @@ const stopWhenAnswered: ErrorRequestHandler = (error, _request, response, next) 
   if (!response.headersSent) next(error);
 };
 
-/** The app of one variant: without a manager, routing-controllers alone. */
-export function benchApp(manager: LoginManager<unknown> | undefined): Express {
+/** The app of one variant: without a manager, routing-controllers alone (open, or the floor's no-op hooks). */
+export function benchApp(manager: LoginManager<unknown> | undefined, floor = false): Express {
   const app = express();
   if (manager) useExpressServer(app, loginConfig({ controllers: [GuardedController] }, manager));
+  else if (floor) useExpressServer(app, { controllers: [FloorController], authorizationChecker: () => true });
   else useExpressServer(app, { controllers: [OpenController] });
   app.use(stopWhenAnswered);
   return app;

@@ -44,7 +44,7 @@ function supplyFor(id: string): TokenSupply {
 
 async function run(request: RunRequest): Promise<LoadResult> {
   const variant = variantById(request.variant);
-  const supply = variant.source === 'none' ? undefined : supplyFor(variant.id);
+  const supply = variant.source === 'none' || variant.source === 'floor' ? undefined : supplyFor(variant.id);
   supply?.prepare(request.expected);
   const inlineBefore = supply?.mintedInline ?? 0;
   const fixed = supply && variant.tokens === 'repeated' ? supply.headers(supply.next()) : {};

@@ -1,7 +1,7 @@
 import { cvPct, markdownTable, max, median, min } from '../stats';
 import type { EndToEndOptions, EndToEndResult, Paired } from './run';
 import { RSA_POOL } from './tokens';
-import { BASELINE, type Variant } from './variants';
+import { BASELINE, FLOOR, type Variant } from './variants';
 
 /** One variant's numbers, each a median over rounds; ratios and added CPU are taken within each round. */
 interface Row {
@@ -47,6 +47,27 @@ function rowOf(variant: Variant, pairs: Paired[]): Row {
     verdict,
     met,
   };
+}
+
+/**
+ * The library's rows measured against the floor (routing-controllers' own hooks, doing
+ * nothing) rather than against no auth: what the library itself adds.
+ */
+function beyondFloor(rows: Row[]): string[] {
+  const floor = rows.find((r) => r.variant === FLOOR);
+  const library = rows.filter((r) => r.variant !== FLOOR && r.variant !== BASELINE);
+  if (!floor || !library.length) return [];
+  return [
+    `Against the floor (routing-controllers' own hooks, no library: ${f(floor.ratio, 2)}× no-auth, ` +
+      `+${f(floor.addedCpuUs, 1)} µs/req), the library's rows run at:`,
+    '',
+    ...library.map(
+      (r) =>
+        `- ${r.variant.label}: ${f(r.ratio / floor.ratio, 2)}× the floor's req/s, ` +
+        `+${f(r.addedCpuUs - floor.addedCpuUs, 1)} µs/req beyond it;`,
+    ),
+    '',
+  ];
 }
 
 /** The report's text, and how many goals were missed. */
@@ -103,6 +124,7 @@ export function reportEndToEnd(result: EndToEndResult, options: EndToEndOptions)
     '',
     details,
     '',
+    ...beyondFloor(rows),
     ...noise,
   ].join('\n');
   return { text, missed: rows.filter((r) => !r.met).length };

@@ -21,8 +21,9 @@ export interface ServerUsage {
 }
 
 const variant = variantById(process.argv[2] ?? '');
-const manager = variant.source === 'none' ? undefined : managerFor(variant, keysFromEnv());
-const server = benchApp(manager as never).listen(0, '127.0.0.1');
+const withoutLibrary = variant.source === 'none' || variant.source === 'floor';
+const manager = withoutLibrary ? undefined : managerFor(variant, keysFromEnv());
+const server = benchApp(manager as never, variant.source === 'floor').listen(0, '127.0.0.1');
 
 let gcUs = 0;
 new PerformanceObserver((list) => {
