@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { HttpError, useContainer, useExpressServer } from 'routing-controllers';
-import { LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
+import { LoginError, LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
 import { serveApiDocs } from './openapi';
@@ -23,6 +23,8 @@ export const errorHandler: ErrorRequestHandler = (error, request, response, next
   if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
   const status = statusOf(error);
   if (status === 500) console.error(error);
+  // The WWW-Authenticate challenge of a login error the app threw itself (the library's own already set theirs).
+  if (error instanceof LoginError) response.set(error.headers ?? {});
   response.status(status).json(status === 500 ? { message: 'Internal server error' } : errorBody(error, status));
 };
 

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import express from 'express';
 import { Body, Get, JsonController, Post, useExpressServer } from 'routing-controllers';
-import { LoggedIn, LoginManager, loginConfig, PasswordForm, User } from 'routing-controllers-login';
+import {
+  InvalidCredentialsError,
+  LoggedIn,
+  LoginManager,
+  loginConfig,
+  PasswordForm,
+  User,
+} from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
 import { errorHandler, NotLoggedIn } from '../../demo/app';
@@ -21,6 +28,11 @@ class HandlerController {
   @Get('/admin')
   admin() {
     return { admin: true };
+  }
+
+  @Post('/token')
+  token(): never {
+    throw new InvalidCredentialsError();
   }
 
   @Post('/form')
@@ -52,6 +64,12 @@ describe("the README's login redirect error handler (the demo's)", () => {
   it('answers an API client 401 with the challenge, not a redirect', async () => {
     const response = await request(app).get('/handler/me').set('Accept', 'application/json').expect(401);
     expect(response.headers['www-authenticate']).to.equal('Bearer');
+  });
+
+  it('keeps the challenge of a login error the app threw itself (a failed password at the token endpoint)', async () => {
+    const response = await request(app).post('/handler/token').set('Accept', 'application/json').expect(401);
+    expect(response.headers['www-authenticate']).to.equal('Bearer');
+    expect(response.body).to.deep.equal({ name: 'InvalidCredentialsError', message: 'Invalid credentials' });
   });
 
   it('keeps the 403 of a missing scope, with its challenge', async () => {

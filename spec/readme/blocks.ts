@@ -44,6 +44,7 @@ import {
 import {
   InvalidCredentialsError,
   LoggedIn,
+  LoginError,
   LoginManager,
   LoginThrottle,
   loginConfig,
