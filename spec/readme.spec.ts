@@ -55,4 +55,15 @@ describe('the README quickstart, compiled and run as written', function () {
       .to.include('username')
       .and.not.include('MySecretPassw0rd');
   });
+
+  it('answers a JSON body that does not parse 400, echoing the password neither in the body nor in its log', async () => {
+    const response = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username": "ada@example.com", "password": MySecretPassw0rd}',
+    });
+    expect(response.status).to.equal(400);
+    expect(await response.text()).to.equal('Bad Request');
+    expect(app.output()).not.to.include('MySecretPassw0rd');
+  });
 });
