@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { LoginConfigurationError } from '../src/errors';
-import { type LoginOptions, resolveOptions } from '../src/options';
+import type { LoginOptions } from '../src/options';
+import { resolveOptions } from '../src/resolve-options';
 import { MemoryRevocationStore } from '../src/revocation/memory-store';
 import { HS256_SECRET } from './helpers/keys';
 

@@ -6,8 +6,9 @@ import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-
 import type { UserLoaderFunction } from './decorators/user-loader';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
-import { type LoginOptions, resolveOptions } from './options';
+import type { LoginOptions } from './options';
 import { clearRefreshCookie, writeRememberCookie } from './remember/remember';
+import { resolveOptions } from './resolve-options';
 import { refreshAccess, refreshPair } from './revocation/refresh';
 import { logoutExchange, revokeToken } from './revocation/revoke';
 import type { TokenPair } from './revocation/rotation';

@@ -1,19 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { UserLoaderOption } from './decorators/user-loader';
 import type { LoginErrorCode } from './errors';
-import { type IssuerConfig, keySetup } from './keys/options';
+import type { IssuerConfig } from './keys/options';
 import type { RemoteKeysOptions } from './keys/settings';
-import type { TrustedIssuer } from './keys/source';
-import * as check from './option-checks';
-import { refreshCookieName } from './remember/options';
 import type { LoginLogger } from './revocation/guarded-store';
-import { rotationOption } from './revocation/rotation';
 import type { RevocationStore } from './revocation/store';
 import type { SessionCookieOptions } from './session-cookies';
 import type { Duration } from './token/duration';
-import type { JsonWebKeySet, KeyConfig, KeyRing } from './token/key-ring';
+import type { JsonWebKeySet, KeyConfig } from './token/key-ring';
 import type { Algorithm, Secret } from './token/keys';
-import { tokenCacheSize } from './token/verified-cache';
 
 /** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
 export type ErrorClass = new () => Error;
@@ -141,127 +136,3 @@ export interface LoginOptions<TUser = unknown> {
 
 /** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
 export type AuthFailureHook = (code: LoginErrorCode, request: IncomingMessage | undefined) => void;
-
-/** Options after defaults and validation; what the manager runs on. */
-export interface ResolvedOptions<TUser> {
-  /** The keys this manager signs with and publishes (empty for a manager that fetches its keys). */
-  keys: KeyRing;
-  /** The issuers whose tokens verify, with their keys. */
-  trust: TrustedIssuer[];
-  /** Seconds; verify-only managers only. */
-  maxTokenLifetime: number | undefined;
-  tokenUrl: string;
-  useHeader: boolean;
-  useCookie: boolean;
-  cookieName: string;
-  defaultExpiry: number;
-  notAuthenticatedError: ErrorFactory | undefined;
-  outOfScopeError: ErrorFactory | undefined;
-  userLoader: UserLoaderOption<TUser> | undefined;
-  scopes: Readonly<Record<string, string>>;
-  clock: Clock;
-  refreshExpiry: number;
-  revocationStore: RevocationStore;
-  storeTimeout: number;
-  csrf: boolean;
-  refreshCookieWithin: number | undefined;
-  cookieOptions: SessionCookieOptions;
-  logger: LoginLogger;
-  issuer: string | undefined;
-  audience: string[] | undefined;
-  clockTolerance: number;
-  maxAge: number | undefined;
-  requiredClaims: string[];
-  maxTokenLength: number;
-  exposeErrorDescriptions: boolean;
-  onAuthFailure: AuthFailureHook | undefined;
-  rotateRefreshTokens: boolean;
-  noStore: boolean;
-  tokenCacheSize: number;
-  refreshCookieName: string;
-}
-
-const KNOWN_OPTIONS = new Set<string>([
-  'secret',
-  'tokenUrl',
-  'algorithm',
-  'useHeader',
-  'useCookie',
-  'cookieName',
-  'defaultExpiry',
-  'notAuthenticatedError',
-  'outOfScopeError',
-  'userLoader',
-  'scopes',
-  'clock',
-  'refreshExpiry',
-  'revocationStore',
-  'storeTimeout',
-  'csrf',
-  'refreshCookieWithin',
-  'cookieOptions',
-  'logger',
-  'keys',
-  'issuer',
-  'audience',
-  'clockTolerance',
-  'maxAge',
-  'requiredClaims',
-  'maxTokenLength',
-  'exposeErrorDescriptions',
-  'onAuthFailure',
-  'jwksUri',
-  'discovery',
-  'algorithms',
-  'issuers',
-  'remoteKeys',
-  'maxTokenLifetime',
-  'rotateRefreshTokens',
-  'noStore',
-  'tokenCacheSize',
-  'refreshCookieName',
-]);
-
-/** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
-export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOptions<TUser> {
-  if (typeof options !== 'object' || options === null) check.fail('new LoginManager() takes an options object.');
-  const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
-  if (unknown.length) {
-    check.fail(`unknown option(s) ${unknown.join(', ')}; the options are ${[...KNOWN_OPTIONS].join(', ')}.`);
-  }
-  const clock = check.clock(options.clock);
-  const logger = check.logger(options.logger);
-  const issuer = check.issuer(options.issuer);
-  const audience = check.audience(options.audience);
-  const revocationStore = check.revocationStore(options.revocationStore, clock);
-  return {
-    ...check.essentials(options),
-    ...keySetup(options, { clock, logger, issuer, audience }),
-    cookieName: check.cookieName(options.cookieName),
-    defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
-    notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
-    outOfScopeError: check.errorFactory(options.outOfScopeError, 'outOfScopeError'),
-    userLoader: check.userLoader(options.userLoader),
-    scopes: check.scopeDescriptions(options.scopes),
-    clock,
-    refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
-    revocationStore,
-    storeTimeout: check.storeTimeout(options.storeTimeout),
-    csrf: check.flag('csrf', options.csrf, true),
-    refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
-    cookieOptions: check.cookieOptions(options.cookieOptions),
-    logger,
-    issuer,
-    audience,
-    clockTolerance: check.clockTolerance(options.clockTolerance),
-    maxAge: check.duration('maxAge', options.maxAge),
-    requiredClaims: check.requiredClaims(options.requiredClaims),
-    maxTokenLength: check.maxTokenLength(options.maxTokenLength),
-    exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
-    onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
-    rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
-    noStore: check.flag('noStore', options.noStore, true),
-    tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
-    refreshCookieName: refreshCookieName(options.refreshCookieName, check.cookieName(options.cookieName)),
-  };
-}
