@@ -8,15 +8,16 @@ import type { Exchange } from './frameworks';
 import { verifyPolicyFor } from './keys/trust';
 import { andThen } from './maybe-promise';
 import { renewFromCookie } from './remember/remember';
+import { slideSession } from './remember/sliding';
 import { RequestMemo } from './request-memo';
 import type { ResolvedOptions } from './resolve-options';
 import { GuardedStore } from './revocation/guarded-store';
 import { familyLookups, familyRefusal } from './revocation/rotation';
 import type { MaybePromise } from './revocation/store';
 import { revocationId } from './revocation/token-id';
-import { type SessionCookieConfig, writeSessionCookies } from './session-cookies';
+import type { SessionCookieConfig } from './session-cookies';
 import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
-import { type IssuePolicy, renewedClaims } from './token/issue';
+import type { IssuePolicy } from './token/issue';
 import { signToken } from './token/sign';
 import { VerifiedTokens } from './token/verified-cache';
 import type { VerifyPolicy } from './token/verify';
@@ -215,23 +216,7 @@ export class Authenticator<TUser> {
     if (this.options.useCookie) noteLoginCsrf(exchange.req, login.payload);
     if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.vary);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
-    if (fromCookie && type === 'access') this.slide(login.payload, exchange);
+    if (fromCookie && type === 'access') slideSession(this as Authenticator<unknown>, login.payload, exchange);
     return login;
-  }
-
-  /** Sliding sessions: a cookie token close to expiry is replaced by a new one (same csrf value, never fresh). */
-  private slide(payload: TokenPayload, exchange: Exchange): void {
-    const window = this.options.refreshCookieWithin;
-    if (window === undefined || !this.options.keys.signer?.signKey || !exchange.res || exchange.res.headersSent) return;
-    if (payload.exp - this.now() > window) return;
-    const lifetime = payload.exp - Math.floor(payload.iat ?? payload.exp - this.options.defaultExpiry);
-    const claims = renewedClaims(payload, lifetime, this.issuePolicy(lifetime), true);
-    writeSessionCookies(
-      exchange,
-      this.sign(claims, 'sliding session'),
-      claims as TokenPayload,
-      this.now(),
-      this.cookies,
-    );
   }
 }
