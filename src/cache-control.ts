@@ -13,8 +13,9 @@ export const varyOf = ({ useHeader, useCookie }: TokenPlaces): string =>
 /**
  * Marks the response to a request the library authenticated as not to be stored
  * (`Cache-Control: no-store`), so neither the browser's history (back after logout) nor a
- * shared cache shows it again, and names the headers it depends on (`vary`, from {@link varyOf}) in `Vary`. An app's own
- * `Cache-Control` wins: one set before is left alone, one set later replaces this.
+ * shared cache shows it again, and names the headers it depends on (`vary`, from
+ * {@link varyOf}) in `Vary`. An app's own `Cache-Control` wins: one set before is left
+ * alone, one set later replaces this.
  */
 export function preventCaching(response: ServerResponse, vary: string): void {
   if (response.headersSent || response.hasHeader('cache-control')) return;
