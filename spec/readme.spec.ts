@@ -60,10 +60,11 @@ describe('the README quickstart, compiled and run as written', function () {
     const response = await fetch(`${app.url}/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{"username": "ada@example.com", "password": MySecretPassw0rd}',
+      // Short enough that V8's JSON.parse message quotes all of it.
+    body: '{"password": hunter2}',
     });
     expect(response.status).to.equal(400);
     expect(await response.text()).to.equal('Bad Request');
-    expect(app.output()).not.to.include('MySecretPassw0rd');
+    expect(app.output()).not.to.include('hunter2');
   });
 });

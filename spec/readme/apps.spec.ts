@@ -34,6 +34,20 @@ async function expectProtected(url: string, path: string, token: string, expecte
 
 const ADA = { email: 'ada@example.com', name: 'Ada' };
 
+/** A JSON body that does not parse: 400 by its status alone, the password neither in the response nor in the log. */
+async function expectUnparsableBodyUnechoed(app: Started): Promise<void> {
+  const response = await fetch(`${app.url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    // Short enough that V8's JSON.parse message quotes all of it.
+    body: '{"password": hunter2}',
+  });
+  expect(response.status).to.equal(400);
+  expect(await response.text()).to.equal('Bad Request');
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the server logs after it answered
+  expect(app.output()).not.to.include('hunter2');
+}
+
 describe('README apps, run: 401 without a token, 200 with one', function () {
   this.timeout(60_000);
   const started: Started[] = [];
@@ -49,6 +63,7 @@ describe('README apps, run: 401 without a token, 200 with one', function () {
   it('Koa: the quickstart with its end replaced by the Koa block', async () => {
     const app = await start('koa');
     await expectProtected(app.url, '/me', await logIn(app.url), ADA);
+    await expectUnparsableBodyUnechoed(app);
   });
 
   it('plain express: requireLogin() and the error handler of the block', async () => {
