@@ -153,9 +153,10 @@ export class Authenticator<TUser> {
     return andThen(this.store.isRevoked(payload, id), (revoked) => {
       if (revoked) return rejected('token_revoked');
       if (!family) return this.userOf(payload, id);
-      return family
-        .then((facts) => familyRefusal(this, payload, facts))
-        .then((refused) => (refused ? { ok: false, ...refused } : this.userOf(payload, id)));
+      return andThen(
+        andThen(family, (facts) => familyRefusal(this, payload, facts)),
+        (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
+      );
     });
   }
 

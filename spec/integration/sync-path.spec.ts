@@ -36,6 +36,20 @@ describe('the request path stays synchronous while every answer is', () => {
     expect(manager.authorizationChecker(action(bearer), roles)).to.equal(true);
   });
 
+  it('stays synchronous for an access token of createTokens (a family to look up) and after its family is revoked', async () => {
+    const { manager } = setup();
+    const { accessToken } = manager.createTokens({ data: { sub: 'ada' } });
+    expect(manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.equal(true);
+    await manager.logout(action(`Bearer ${accessToken}`).request);
+    expect(() => manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.throw(InvalidCredentialsError);
+  });
+
+  it('stays synchronous in cookie mode for a request without any token (no refresh cookie to renew from)', () => {
+    const { manager } = setup({ useCookie: true });
+    const anonymous = action('');
+    expect(manager.currentUserChecker(anonymous)).to.equal(undefined);
+  });
+
   it('answers with a promise once an answer is asynchronous (a loader returning a promise)', async () => {
     const { manager, bearer } = setup({ userLoader: async (sub) => ({ sub }) });
     const answer = manager.authorizationChecker(action(bearer), roles);

@@ -4,6 +4,7 @@ import { readCookie } from '../extraction/cookie';
 import type { FailureReason } from '../failures';
 import type { Exchange } from '../frameworks';
 import { reuseDetected } from '../revocation/rotation';
+import type { MaybePromise } from '../revocation/store';
 import { revocationId } from '../revocation/token-id';
 import { type SessionCookieOptions, writeSessionCookies } from '../session-cookies';
 import { type CookieOptions, writeCookie } from '../set-cookie';
@@ -70,22 +71,35 @@ export function rememberedLogin(auth: Auth, exchange: Exchange): { token: string
  * A request whose access cookie is missing or expired, with a refresh cookie: renews the
  * access cookie (and, with rotation, the refresh cookie) and logs the request in with it.
  * CSRF rules apply: a write must carry the session's CSRF value (kept in the refresh
- * token) before anything is renewed. `undefined` when there is no refresh cookie to use.
+ * token) before anything is renewed. `undefined` when there is no refresh cookie to use,
+ * answered synchronously: only a renewal waits for the store.
  */
-export async function renewFromCookie<TUser>(
+export function renewFromCookie<TUser>(
   auth: Authenticator<TUser>,
   exchange: Exchange,
-): Promise<Login<TUser> | undefined> {
+): MaybePromise<Login<TUser> | undefined> {
   const self = auth as Auth;
   if (!exchange.res || exchange.res.headersSent) return undefined;
-  const remembered = rememberedLogin(self, exchange);
-  if (!remembered) {
+  const token = readCookie(exchange.req, auth.options.refreshCookieName);
+  if (token === undefined) return undefined;
+  const checked = auth.verify(token, 'refresh');
+  if (!checked.ok) {
     // Expired or not ours: stop the browser sending it.
-    if (readCookie(exchange.req, auth.options.refreshCookieName) !== undefined) clearRefreshCookie(self, exchange);
+    clearRefreshCookie(self, exchange);
     return undefined;
   }
-  const { token, payload } = remembered;
+  const payload = checked.value;
   if (auth.options.csrf && !csrfPasses(exchange, payload)) return rejected('csrf_failed');
+  return renewWith(auth, exchange, token, payload);
+}
+
+async function renewWith<TUser>(
+  auth: Authenticator<TUser>,
+  exchange: Exchange,
+  token: string,
+  payload: TokenPayload,
+): Promise<Login<TUser>> {
+  const self = auth as Auth;
   const verdict = await renewal(self, token, payload);
   if (typeof verdict === 'object') {
     clearRefreshCookie(self, exchange);

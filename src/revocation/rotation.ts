@@ -2,7 +2,7 @@ import { LoginConfigurationError } from '../errors';
 import type { FailureReason } from '../failures';
 import type { TokenPayload, TokenType } from '../token/claims';
 import type { GuardedStore, LoginLogger } from './guarded-store';
-import type { RevocationStore } from './store';
+import { isThenable, type MaybePromise, type RevocationStore } from './store';
 
 /** An access token and the refresh token to use next time. */
 export interface TokenPair {
@@ -49,26 +49,29 @@ export function familyLookups(
   context: RotationContext,
   payload: TokenPayload,
   type: TokenType,
-): Promise<FamilyFacts> | undefined {
+): MaybePromise<FamilyFacts> | undefined {
   const { store, options } = context;
   const { fam, jti } = payload;
   const reuseCheck = type === 'refresh' && options.rotateRefreshTokens && jti !== undefined;
   if (fam === undefined && !reuseCheck) return undefined;
-  const facts = Promise.all([
-    fam === undefined ? false : store.isFamilyRevoked(fam),
-    reuseCheck ? store.retiredAt(jti) : undefined,
-  ]).then(([familyRevoked, usedAt]) => ({ familyRevoked, usedAt }));
+  const familyRevoked = fam === undefined ? false : store.isFamilyRevoked(fam);
+  const usedAt = reuseCheck ? store.retiredAt(jti) : undefined;
+  if (!isThenable(familyRevoked) && !isThenable(usedAt)) return { familyRevoked, usedAt };
+  const facts = Promise.all([familyRevoked, usedAt]).then(([revoked, used]) => ({
+    familyRevoked: revoked,
+    usedAt: used,
+  }));
   // If isRevoked fails first, this failure is the same outage, already reported.
   facts.catch(() => {});
   return facts;
 }
 
 /** What the facts mean for a token that is not itself revoked: a revoked family, or reuse (which revokes it). */
-export async function familyRefusal(
+export function familyRefusal(
   context: RotationContext,
   payload: TokenPayload,
   facts: FamilyFacts,
-): Promise<FailureReason | undefined> {
+): MaybePromise<FailureReason | undefined> {
   if (facts.familyRevoked) return { code: 'token_revoked' };
   return facts.usedAt === undefined ? undefined : reuseDetected(context, payload);
 }
