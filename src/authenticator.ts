@@ -53,7 +53,7 @@ export class Authenticator<TUser> {
     const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
     const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
     this.policy = verifyPolicyFor(trust, common, maxTokenLength);
-    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy.keys, options.clock);
+    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy, options.clock);
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -113,7 +113,7 @@ export class Authenticator<TUser> {
   }
 
   private check(token: string, type: TokenType | undefined): Checked<TokenPayload> {
-    const checked = this.verified.verify(token, this.policy, this.options.clock() / 1000);
+    const checked = this.verified.verify(token, this.options.clock() / 1000);
     if (checked.ok && type !== undefined && tokenType(checked.value) !== type) return rejected('token_type_invalid');
     return checked;
   }

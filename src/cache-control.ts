@@ -27,6 +27,7 @@ export function preventCaching(response: ServerResponse, vary: string): void {
   }
   const listed = String(current).toLowerCase();
   if (listed.trim() === '*') return;
-  const missing = vary.split(', ').filter((name) => !listed.split(/\s*,\s*/).includes(name.toLowerCase()));
+  const present = listed.split(/\s*,\s*/);
+  const missing = vary.split(', ').filter((name) => !present.includes(name.toLowerCase()));
   if (missing.length) response.setHeader('Vary', [String(current), ...missing].join(', '));
 }

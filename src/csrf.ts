@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { readCookie } from './extraction/cookie';
 import type { Exchange } from './frameworks';
+import { RequestMemo } from './request-memo';
 import type { TokenPayload } from './token/claims';
 
 /** The header a cookie-authenticated write must carry, holding the token's CSRF value (lower case, as Node gives headers). */
@@ -38,7 +40,7 @@ export function loginCsrfPasses(exchange: Exchange): boolean {
 }
 
 /** The request's `csrf-token` cookie when it holds a value this library could have written. */
-export function currentCsrfValue(exchange: Exchange): string | undefined {
+function currentCsrfValue(exchange: Exchange): string | undefined {
   const value = readCookie(exchange.req, CSRF_COOKIE);
   return value !== undefined && CSRF_VALUE.test(value) ? value : undefined;
 }
@@ -48,10 +50,10 @@ export function currentCsrfValue(exchange: Exchange): string | undefined {
  * when the login is checked, also after a remember-me renewal, whose cookies are only in
  * the response), or a value handed out before login, so one page gets one value.
  */
-const requestValues = new WeakMap<object, string>();
+const requestValues = new RequestMemo<string>();
 
 /** Notes the CSRF value of the login that authenticated `request`. */
-export function noteLoginCsrf(request: object, payload: TokenPayload): void {
+export function noteLoginCsrf(request: IncomingMessage, payload: TokenPayload): void {
   if (typeof payload.csrf === 'string') requestValues.set(request, payload.csrf);
 }
 

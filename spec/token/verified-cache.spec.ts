@@ -40,47 +40,47 @@ describe('token/verified-cache: VerifiedTokens', () => {
   it('forgets every token when the keys change (KeySelector.version): a rotated-out key is refused even if cached', () => {
     const ring = rotatingKeys(old);
     const policy = policyFor(ring);
-    const cache = new VerifiedTokens(100, ring);
+    const cache = new VerifiedTokens(100, policy);
     const token = signToken(claims('u'), signer(old));
-    expect(cache.verify(token, policy, now).ok).to.equal(true);
+    expect(cache.verify(token, now).ok).to.equal(true);
     expect(cache.size).to.equal(1);
 
     // Without the version hook the cache would keep serving it: the control case.
     ring.rotate(fresh, false);
-    expect(cache.verify(token, policy, now).ok).to.equal(true);
+    expect(cache.verify(token, now).ok).to.equal(true);
 
     ring.rotate(fresh);
-    expect(cache.verify(token, policy, now)).to.deep.equal({ ok: false, code: 'signature_invalid' });
+    expect(cache.verify(token, now)).to.deep.equal({ ok: false, code: 'signature_invalid' });
     expect(cache.size).to.equal(0);
     const current = signToken(claims('u'), signer(fresh));
-    expect(cache.verify(current, policy, now).ok).to.equal(true);
+    expect(cache.verify(current, now).ok).to.equal(true);
   });
 
   it('holds at most `size` tokens, least recently used leaving first', () => {
     const policy = policyFor(old);
-    const cache = new VerifiedTokens(3, old);
+    const cache = new VerifiedTokens(3, policy);
     const tokens = ['a', 'b', 'c', 'd'].map((sub) => signToken(claims(sub), signer(old)));
-    for (const token of tokens) expect(cache.verify(token, policy, now).ok).to.equal(true);
+    for (const token of tokens) expect(cache.verify(token, now).ok).to.equal(true);
     expect(cache.size).to.equal(3);
   });
 
   it('remembers nothing that failed, and nothing with size 0', () => {
     const policy = policyFor(old);
-    const cache = new VerifiedTokens(10, old);
-    expect(cache.verify(signToken({ sub: 'u', iat: now, exp: now }, signer(old)), policy, now).ok).to.equal(false);
-    expect(cache.verify('not.a.token', policy, now).ok).to.equal(false);
+    const cache = new VerifiedTokens(10, policy);
+    expect(cache.verify(signToken({ sub: 'u', iat: now, exp: now }, signer(old)), now).ok).to.equal(false);
+    expect(cache.verify('not.a.token', now).ok).to.equal(false);
     expect(cache.size).to.equal(0);
-    const off = new VerifiedTokens(0, old);
-    expect(off.verify(signToken(claims('u'), signer(old)), policy, now).ok).to.equal(true);
+    const off = new VerifiedTokens(0, policy);
+    expect(off.verify(signToken(claims('u'), signer(old)), now).ok).to.equal(true);
     expect(off.size).to.equal(0);
   });
 
   it('drops an entry whose token expired on the next lookup', () => {
     const policy = policyFor(old);
-    const cache = new VerifiedTokens(10, old);
+    const cache = new VerifiedTokens(10, policy);
     const token = signToken(claims('u'), signer(old));
-    expect(cache.verify(token, policy, now).ok).to.equal(true);
-    expect(cache.verify(token, policy, now + 60)).to.deep.equal({ ok: false, code: 'token_expired' });
+    expect(cache.verify(token, now).ok).to.equal(true);
+    expect(cache.verify(token, now + 60)).to.deep.equal({ ok: false, code: 'token_expired' });
     expect(cache.size).to.equal(0);
   });
 });

@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import { LoginConfigurationError } from '../errors';
-import type { KeySelector } from '../keys/source';
 import { type Checked, type TokenPayload, timeFailure } from './claims';
 import { type VerifyPolicy, verifyToken } from './verify';
 
@@ -35,16 +34,20 @@ export class VerifiedTokens {
   private version: number;
   private inserted = 0;
 
-  /** `clock`: the manager's, in milliseconds, so entries expire by the same clock that checks `exp`. */
+  /**
+   * `policy`: how tokens are verified, its keys included (the cache empties when their
+   * `version` changes). `clock`: the manager's, in milliseconds, so entries expire by the
+   * same clock that checks `exp`.
+   */
   constructor(
     size: number,
-    private readonly keys: Pick<KeySelector, 'version'>,
+    private readonly policy: VerifyPolicy,
     clock: () => number = Date.now,
   ) {
     // ttlResolution 0: lru-cache would otherwise start a timer every millisecond to cache its clock.
     const options = { max: size, ttlResolution: 0, perf: { now: clock } };
     this.cache = size > 0 ? new LRUCache<string, Entry>(options) : undefined;
-    this.version = keys.version;
+    this.version = policy.keys.version;
   }
 
   /** How many tokens are remembered (for tests). */
@@ -53,16 +56,16 @@ export class VerifiedTokens {
   }
 
   /** The checked claims of `token`, from memory when it verified before. `now` in (fractional) seconds. */
-  verify(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
-    const cache = this.cache;
+  verify(token: string, now: number): Checked<TokenPayload> {
+    const { cache, policy } = this;
     if (!cache) {
       // Frozen with or without the cache, so a loader behaves the same either way.
       const checked = verifyToken(token, policy, now);
       return checked.ok ? deepFreeze(checked) : checked;
     }
-    if (this.version !== this.keys.version) {
+    if (this.version !== policy.keys.version) {
       cache.clear();
-      this.version = this.keys.version;
+      this.version = policy.keys.version;
     }
     const known = cache.get(token);
     if (known !== undefined) {
