@@ -150,4 +150,17 @@ describe('options: resolveOptions', () => {
     refused({ userLoader: 'users' }, /userLoader/);
     refused({ userLoader: class Plain {} }, /class Plain has no @UserLoader\(\) method/);
   });
+
+  it('refuses a bad refreshCookieName or rotateRefreshTokens, naming the option', () => {
+    refused(
+      { refreshCookieName: 'a b' },
+      /^routing-controllers-login: `refreshCookieName` "a b" is not a valid cookie name/,
+    );
+    refused(
+      { refreshCookieName: 'access-token' },
+      /`refreshCookieName` must differ from `cookieName` and 'csrf-token'/,
+    );
+    refused({ refreshCookieName: 'csrf-token' }, /must differ/);
+    refused({ rotateRefreshTokens: 'yes' }, /^routing-controllers-login: `rotateRefreshTokens` is true or false\.$/);
+  });
 });

@@ -61,7 +61,7 @@ describe('the README quickstart, compiled and run as written', function () {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       // Short enough that V8's JSON.parse message quotes all of it.
-    body: '{"password": hunter2}',
+      body: '{"password": hunter2}',
     });
     expect(response.status).to.equal(400);
     expect(await response.text()).to.equal('Bad Request');

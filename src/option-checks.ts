@@ -89,9 +89,10 @@ export function callback<T>(name: string, value: unknown): T | undefined {
   return fail(`\`${name}\` is a function.`);
 }
 
-export function cookieName(name: unknown = 'access-token'): string {
+/** A cookie name (RFC 6265 token); `option` names the option in the message. */
+export function cookieName(name: unknown = 'access-token', option = 'cookieName'): string {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    fail(`\`cookieName\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`);
+    fail(`\`${option}\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`);
   }
   return name as string;
 }
@@ -185,4 +186,14 @@ export function clock(value: unknown = Date.now): Clock {
   return typeof value === 'function'
     ? (value as Clock)
     : fail('`clock` is a function returning milliseconds, like Date.now.');
+}
+
+/** Runs a check, putting `where` (e.g. `LoginThrottle: ` or an `issuers` entry) in front of its message. */
+export function prefixed<T>(where: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof LoginConfigurationError)) throw error;
+    throw new LoginConfigurationError(`${where}${error.message.replace(/^routing-controllers-login: /, '')}`);
+  }
 }

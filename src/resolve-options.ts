@@ -108,10 +108,11 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
   const revocationStore = check.revocationStore(options.revocationStore, clock);
+  const cookieName = check.cookieName(options.cookieName);
   return {
     ...check.essentials(options),
     ...keySetup(options, { clock, logger, issuer, audience }),
-    cookieName: check.cookieName(options.cookieName),
+    cookieName,
     defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
     notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
     outOfScopeError: check.errorFactory(options.outOfScopeError, 'outOfScopeError'),
@@ -136,6 +137,6 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
     noStore: check.flag('noStore', options.noStore, true),
     tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
-    refreshCookieName: refreshCookieName(options.refreshCookieName, check.cookieName(options.cookieName)),
+    refreshCookieName: refreshCookieName(options.refreshCookieName, cookieName),
   };
 }

@@ -41,7 +41,9 @@ describe('the request path stays synchronous while every answer is', () => {
     const { accessToken } = manager.createTokens({ data: { sub: 'ada' } });
     expect(manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.equal(true);
     await manager.logout(action(`Bearer ${accessToken}`).request);
-    expect(() => manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.throw(InvalidCredentialsError);
+    expect(() => manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.throw(
+      InvalidCredentialsError,
+    );
   });
 
   it('stays synchronous in cookie mode for a request without any token (no refresh cookie to renew from)', () => {

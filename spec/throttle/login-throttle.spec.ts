@@ -210,6 +210,12 @@ describe('LoginThrottle', () => {
       [{ perAccount: false, perAddress: false }, /nothing would be throttled/],
       [{ store: {} }, /consume, refund and clear/],
       [{ perAccount: { lockout: '1h' } }, /unknown key\(s\) lockout/],
+      [{ clock: 1 }, /^routing-controllers-login: LoginThrottle: `clock` is a function returning milliseconds/],
+      [{ storeTimeout: 0 }, /^routing-controllers-login: LoginThrottle: `storeTimeout` is a whole number/],
+      [
+        { perAccount: { maxDelay: 'soon' } },
+        /^routing-controllers-login: LoginThrottle: `perAccount.maxDelay` "soon" is not/,
+      ],
     ];
     for (const [options, message] of bad) {
       expect(() => new LoginThrottle(options as LoginThrottleOptions), JSON.stringify(options)).to.throw(

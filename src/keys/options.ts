@@ -1,4 +1,3 @@
-import { LoginConfigurationError } from '../errors';
 import * as check from '../option-checks';
 import type { Clock } from '../options';
 import type { LoginLogger } from '../revocation/guarded-store';
@@ -145,10 +144,10 @@ function issuerList(list: unknown, remote: RemoteFactory): TrustedIssuer[] {
     const unknown = Object.keys(entry).filter((name) => !ISSUER_FIELDS.has(name));
     if (unknown.length)
       fail(`${where}unknown field(s) ${unknown.join(', ')}; the fields are ${[...ISSUER_FIELDS].join(', ')}.`);
-    const issuer = prefixed(where, () => check.issuer(entry.issuer)) ?? fail(`${where}\`issuer\` is required.`);
+    const issuer = check.prefixed(where, () => check.issuer(entry.issuer)) ?? fail(`${where}\`issuer\` is required.`);
     if (seen.has(issuer)) fail(`${where}issuer ${issuer} is listed twice.`);
     seen.add(issuer);
-    const audience = prefixed(where, () => check.audience(entry.audience));
+    const audience = check.prefixed(where, () => check.audience(entry.audience));
     return { issuer, audience, keys: issuerKeys(entry, issuer, remote, where) };
   });
 }
@@ -160,15 +159,5 @@ function issuerKeys(entry: Record<string, unknown>, issuer: string, remote: Remo
   if (location) return remote(location, entry.algorithms, where);
   if (entry.keys === undefined) return fail(`${where}give its keys: \`jwksUri\`, \`discovery: true\` or \`keys\`.`);
   if (entry.algorithms !== undefined) fail(`${where}\`algorithms\` is for fetched keys; each of \`keys\` has its own.`);
-  return prefixed(where, () => keyRingOf(entry.keys as KeyConfig[] | JsonWebKeySet));
-}
-
-/** Runs a check, putting `where` (an `issuers` entry) in front of its message. */
-function prefixed<T>(where: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof LoginConfigurationError)) throw error;
-    throw new LoginConfigurationError(`${where}${error.message.replace(/^routing-controllers-login: /, '')}`);
-  }
+  return check.prefixed(where, () => keyRingOf(entry.keys as KeyConfig[] | JsonWebKeySet));
 }

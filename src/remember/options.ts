@@ -1,16 +1,12 @@
+import { CSRF_COOKIE } from '../csrf';
 import { LoginConfigurationError } from '../errors';
-import { COOKIE_NAME } from '../extraction/cookie';
+import * as check from '../option-checks';
 
 /** `refreshCookieName`: a cookie name of its own, default `'refresh-token'`. */
 export function refreshCookieName(value: unknown, cookieName: string): string {
-  const name = value ?? 'refresh-token';
-  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new LoginConfigurationError(
-      `\`refreshCookieName\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`,
-    );
-  }
-  if (name === cookieName || name === 'csrf-token') {
-    throw new LoginConfigurationError(`\`refreshCookieName\` must differ from \`cookieName\` and 'csrf-token'.`);
+  const name = check.cookieName(value ?? 'refresh-token', 'refreshCookieName');
+  if (name === cookieName || name === CSRF_COOKIE) {
+    throw new LoginConfigurationError(`\`refreshCookieName\` must differ from \`cookieName\` and '${CSRF_COOKIE}'.`);
   }
   return name;
 }

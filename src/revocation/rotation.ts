@@ -1,5 +1,6 @@
 import { LoginConfigurationError } from '../errors';
 import type { FailureReason } from '../failures';
+import * as check from '../option-checks';
 import type { TokenPayload, TokenType } from '../token/claims';
 import type { GuardedStore, LoginLogger } from './guarded-store';
 import { isThenable, type MaybePromise, type RevocationStore } from './store';
@@ -21,10 +22,7 @@ export interface RotationContext {
 
 /** `rotateRefreshTokens`: on by default, and then the store must retire tokens atomically. */
 export function rotationOption(value: unknown, store: RevocationStore): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new LoginConfigurationError('`rotateRefreshTokens` is true or false.');
-  }
-  const rotate = value ?? true;
+  const rotate = check.flag('rotateRefreshTokens', value, true);
   if (rotate && (typeof store.retire !== 'function' || typeof store.retiredAt !== 'function')) {
     throw new LoginConfigurationError(
       '`revocationStore` has no retire/retiredAt methods, which refresh-token rotation needs: implement them ' +

@@ -1,6 +1,7 @@
 import { LoginConfigurationError } from '../errors';
+import * as check from '../option-checks';
 import type { LoginLogger } from '../revocation/guarded-store';
-import { DURATION_HINT, type Duration, durationSeconds } from '../token/duration';
+import type { Duration } from '../token/duration';
 import { MemoryThrottleStore } from './memory-store';
 import type { ThrottleLimits, ThrottleStore } from './store';
 
@@ -48,6 +49,9 @@ const fail = (message: string): never => {
   throw new LoginConfigurationError(`LoginThrottle: ${message}`);
 };
 
+/** A shared option check, its message prefixed as this class's own are. */
+const inThrottle = <T>(run: () => T): T => check.prefixed('LoginThrottle: ', run);
+
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
 export function resolveThrottleOptions(options: LoginThrottleOptions = {}): ResolvedThrottleOptions {
   if (typeof options !== 'object' || options === null) fail('takes an options object.');
@@ -59,10 +63,8 @@ export function resolveThrottleOptions(options: LoginThrottleOptions = {}): Reso
   ) {
     fail('`store` needs consume, refund and clear methods: use MemoryThrottleStore or RedisThrottleStore.');
   }
-  if (typeof clock !== 'function') fail('`clock` is a function returning milliseconds, like Date.now.');
-  if (!(Number.isInteger(storeTimeout) && storeTimeout > 0 && storeTimeout <= 60_000)) {
-    fail('`storeTimeout` is a whole number of milliseconds between 1 and 60000.');
-  }
+  inThrottle(() => check.clock(clock));
+  inThrottle(() => check.storeTimeout(storeTimeout));
   if (typeof logger?.error !== 'function' || typeof logger.warn !== 'function') {
     fail('`logger` needs error and warn methods, like console.');
   }
@@ -90,6 +92,4 @@ function limits(name: string, rule: ThrottleRule | false | undefined, attempts: 
   return { attempts: count, delayMs, maxDelayMs, forgetMs };
 }
 
-function seconds(name: string, value: unknown): number {
-  return durationSeconds(value) ?? fail(`\`${name}\` ${JSON.stringify(value)} is not ${DURATION_HINT}.`);
-}
+const seconds = (name: string, value: unknown): number => inThrottle(() => check.duration(name, value) as number);
