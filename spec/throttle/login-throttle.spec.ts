@@ -186,19 +186,30 @@ describe('LoginThrottle', () => {
     expect(await throttle.attempt('john', '203.0.113.1', () => 'user')).to.equal('user');
   });
 
-  it('fails closed with a 503 when the store does not answer, and logs the outage once', async () => {
+  it('fails closed with a 503 when the store does not answer, and logs the outage once, and its end', async () => {
     const errors: string[] = [];
-    const hanging = { consume: () => new Promise<number>(() => {}), refund: async () => {}, clear: async () => {} };
+    const warnings: string[] = [];
+    let down = true;
+    const hanging = {
+      consume: () => (down ? new Promise<number>(() => {}) : Promise.resolve(0)),
+      refund: async () => {},
+      clear: async () => {},
+    };
     const throttle = new LoginThrottle({
       store: hanging,
       storeTimeout: 20,
-      logger: { error: (message: string) => void errors.push(message), warn: () => {} },
+      logger: { error: (message: string) => void errors.push(message), warn: (message) => void warnings.push(message) },
     });
     for (let i = 0; i < 2; i += 1) {
       const refused = await throttle.attempt('john', '203.0.113.1', () => 'user').catch((e) => e);
       expect(refused).to.include({ httpCode: 503, code: 'store_unavailable' });
     }
-    expect(errors).to.have.length(1);
+    expect(errors).to.deep.equal([
+      'routing-controllers-login: throttle store unavailable; refusing logins until it is back',
+    ]);
+    down = false;
+    expect(await throttle.attempt('john', '203.0.113.1', () => 'user')).to.equal('user');
+    expect(warnings).to.deep.equal(['routing-controllers-login: throttle store available again']);
   });
 
   it('refuses bad options at construction, saying how to fix them', () => {

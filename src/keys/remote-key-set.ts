@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../options';
+import { OutageLog } from '../outage';
 import type { LoginLogger } from '../revocation/guarded-store';
 import { type Rejection, rejected } from '../token/claims';
 import type { RingKey } from '../token/key-ring';
@@ -43,15 +44,17 @@ export class RemoteKeySet implements KeySource {
   private expiresAt = 0;
   private lastFetch = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
-  private down = false;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly location: KeyLocation,
     private readonly algorithms: readonly Algorithm[],
     private readonly settings: RemoteSettings,
     private readonly clock: Clock,
-    private readonly logger: LoginLogger,
-  ) {}
+    logger: LoginLogger,
+  ) {
+    this.outage = new OutageLog(logger, `key source ${location.label}`);
+  }
 
   /**
    * Grows whenever the set is replaced by different keys. Reading it also starts the
@@ -103,10 +106,13 @@ export class RemoteKeySet implements KeySource {
         this.changes += 1;
       }
       this.expiresAt = this.clock() + this.cacheAge(maxAge);
-      this.markAvailable();
+      this.outage.recovered();
     } catch (error) {
       this.location.forget?.();
-      this.markUnavailable(error);
+      const consequence = this.keys
+        ? 'the keys already known keep working'
+        : 'tokens are refused with 503 until it is back';
+      this.outage.failed(error, `${consequence}: ${reason(error)}`);
     }
   }
 
@@ -114,24 +120,6 @@ export class RemoteKeySet implements KeySource {
     const { minCacheAge, maxCacheAge } = this.settings;
     const wanted = maxAge === undefined ? DEFAULT_CACHE_AGE : maxAge * 1000;
     return Math.min(Math.max(wanted, minCacheAge), maxCacheAge);
-  }
-
-  private markUnavailable(error: unknown): void {
-    if (this.down) return;
-    this.down = true;
-    const consequence = this.keys
-      ? 'the keys already known keep working'
-      : 'tokens are refused with 503 until it is back';
-    this.logger.error(
-      `routing-controllers-login: key source ${this.location.label} unavailable; ${consequence}: ${reason(error)}`,
-      error,
-    );
-  }
-
-  private markAvailable(): void {
-    if (!this.down) return;
-    this.down = false;
-    this.logger.warn(`routing-controllers-login: key source ${this.location.label} available again`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { LoginStoreUnavailableError } from '../errors';
+import { OutageLog, within } from '../outage';
 import type { TokenPayload } from '../token/claims';
 import { isThenable, type MaybePromise, type RevocationLookup, type RevocationStore } from './store';
 
@@ -28,13 +29,15 @@ const later = <T>(operation: () => MaybePromise<T>): Promise<T> => new Promise<T
  * outage is logged once when it starts and once when it ends, not per request.
  */
 export class GuardedStore {
-  private available = true;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly store: RevocationStore,
     private readonly timeoutMs: number,
-    private readonly logger: LoginLogger,
-  ) {}
+    logger: LoginLogger,
+  ) {
+    this.outage = new OutageLog(logger, 'revocation store');
+  }
 
   /**
    * Whether the token was revoked, by id (its `jti`, or the digest `revocationId` makes
@@ -97,40 +100,22 @@ export class GuardedStore {
       throw this.unavailable(error);
     }
     if (isThenable(answer)) return this.bounded(answer);
-    this.markAvailable();
+    this.outage.recovered();
     return answer;
   }
 
   private async bounded<T>(answer: PromiseLike<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
     try {
-      const result = await Promise.race([answer, timeout]);
-      this.markAvailable();
+      const result = await within(answer, this.timeoutMs);
+      this.outage.recovered();
       return result;
     } catch (error) {
       throw this.unavailable(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   private unavailable(error: unknown): LoginStoreUnavailableError {
-    if (this.available) {
-      this.available = false;
-      this.logger.error(
-        'routing-controllers-login: revocation store unavailable; refusing logins until it is back',
-        error,
-      );
-    }
+    this.outage.failed(error, 'refusing logins until it is back');
     return new LoginStoreUnavailableError();
-  }
-
-  private markAvailable(): void {
-    if (this.available) return;
-    this.available = true;
-    this.logger.warn('routing-controllers-login: revocation store available again');
   }
 }

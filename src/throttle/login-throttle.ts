@@ -1,4 +1,5 @@
 import { InvalidCredentialsError, LoginStoreUnavailableError } from '../errors';
+import { OutageLog, within } from '../outage';
 import { accountKey, addressOf, responseOf, storeKey, type ThrottleClient } from './client';
 import { TooManyLoginAttemptsError } from './error';
 import { type LoginThrottleOptions, type ResolvedThrottleOptions, resolveThrottleOptions } from './options';
@@ -19,11 +20,12 @@ type Counted = [key: string, limits: ThrottleLimits];
  */
 export class LoginThrottle {
   private readonly options: ResolvedThrottleOptions;
-  private available = true;
+  private readonly outage: OutageLog;
 
   /** Checks every option now: a bad one throws a `LoginConfigurationError` saying how to fix it. */
   constructor(options: LoginThrottleOptions = {}) {
     this.options = resolveThrottleOptions(options);
+    this.outage = new OutageLog(this.options.logger, 'throttle store');
   }
 
   /**
@@ -99,29 +101,13 @@ export class LoginThrottle {
 
   /** Every store call bounded by `storeTimeout`; a failure is a 503 (fail closed), logged once per outage. */
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.options.storeTimeout} ms`)),
-        this.options.storeTimeout,
-      );
-    });
     try {
-      const result = await Promise.race([Promise.resolve().then(operation), timeout]);
-      if (!this.available) this.options.logger.warn('routing-controllers-login: throttle store available again');
-      this.available = true;
+      const result = await within(Promise.resolve().then(operation), this.options.storeTimeout);
+      this.outage.recovered();
       return result;
     } catch (error) {
-      if (this.available) {
-        this.options.logger.error(
-          'routing-controllers-login: throttle store unavailable; refusing logins until it is back',
-          error,
-        );
-      }
-      this.available = false;
+      this.outage.failed(error, 'refusing logins until it is back');
       throw new LoginStoreUnavailableError();
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
