@@ -45,6 +45,7 @@ export class Authenticator<TUser> {
     this.store = new GuardedStore(options.revocationStore, options.storeTimeout, options.logger);
     this.cookies = {
       cookieName: options.cookieName,
+      refreshCookieName: options.refreshCookieName,
       csrf: options.useCookie && options.csrf,
       defaults: options.cookieOptions,
     };

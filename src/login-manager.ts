@@ -7,7 +7,7 @@ import type { UserLoaderFunction } from './decorators/user-loader';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
 import type { LoginOptions } from './options';
-import { clearRefreshCookie, writeRememberCookie } from './remember/remember';
+import { writeRememberCookie } from './remember/remember';
 import { resolveOptions } from './resolve-options';
 import { refreshAccess, refreshPair } from './revocation/refresh';
 import { logoutExchange, revokeToken } from './revocation/revoke';
@@ -199,7 +199,6 @@ export class LoginManager<TUser = unknown> {
   clearCookie(response: HttpExchange, options?: Omit<CookieOptions, 'maxAge'>): void {
     const exchange = respondingExchangeOf(response, undefined, 'clearCookie()');
     clearSessionCookies(exchange, this.auth.cookies, options);
-    clearRefreshCookie(this.auth as Authenticator<unknown>, exchange, options);
   }
 
   /**

@@ -16,6 +16,8 @@ export interface SessionCookieOptions extends CookieOptions {
 export interface SessionCookieConfig {
   /** The HttpOnly cookie holding the token. */
   cookieName: string;
+  /** The HttpOnly remember-me cookie holding a refresh token. */
+  refreshCookieName: string;
   /** Also write the readable `csrf-token` cookie. */
   csrf: boolean;
   defaults: SessionCookieOptions;
@@ -46,16 +48,38 @@ export function writeSessionCookies(
   }
 }
 
-/** Expires both cookies (logout), with the path and domain they were set with. */
+/**
+ * The manager's cookie attributes with `options` over them, without `persistent` (not a
+ * cookie attribute); `maxAge`, when given, replaces theirs.
+ */
+export function cookieAttributes(
+  config: SessionCookieConfig,
+  options: SessionCookieOptions = {},
+  maxAge?: number,
+): CookieOptions {
+  const { persistent: _persistent, ...attributes } = { ...config.defaults, ...options };
+  return maxAge === undefined ? attributes : { ...attributes, maxAge };
+}
+
+/** Expires the refresh cookie alone (one that can no longer renew anything), with the path and domain it was set with. */
+export function clearRefreshCookie(exchange: Exchange, config: SessionCookieConfig, options: CookieOptions = {}): void {
+  writeCookie(
+    exchange,
+    { name: config.refreshCookieName, value: '', httpOnly: true },
+    cookieAttributes(config, options, 0),
+  );
+}
+
+/** Expires every cookie of the session (logout): token, `csrf-token` and remember-me, with the path and domain they were set with. */
 export function clearSessionCookies(
   exchange: Exchange,
   config: SessionCookieConfig,
   options: CookieOptions = {},
 ): void {
-  const { persistent: _persistent, ...attributes } = { ...config.defaults, ...options };
-  const expired = { ...attributes, maxAge: 0 };
+  const expired = cookieAttributes(config, options, 0);
   writeCookie(exchange, { name: config.cookieName, value: '', httpOnly: true }, expired);
   if (config.csrf) writeCookie(exchange, { name: CSRF_COOKIE, value: '', httpOnly: false }, expired);
+  clearRefreshCookie(exchange, config, options);
 }
 
 /** Throws the TypeError `setCookie` would, so bad `cookieOptions` fail at construction. */

@@ -6,8 +6,13 @@ import type { Exchange } from '../frameworks';
 import { reuseDetected } from '../revocation/rotation';
 import type { MaybePromise } from '../revocation/store';
 import { revocationId } from '../revocation/token-id';
-import { type SessionCookieOptions, writeSessionCookies } from '../session-cookies';
-import { type CookieOptions, writeCookie } from '../set-cookie';
+import {
+  clearRefreshCookie,
+  cookieAttributes,
+  type SessionCookieOptions,
+  writeSessionCookies,
+} from '../session-cookies';
+import { writeCookie } from '../set-cookie';
 import { rejected, type TokenPayload } from '../token/claims';
 import { rememberedClaims, rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';
@@ -20,12 +25,6 @@ import { renewedClaims } from '../token/issue';
 export const RENEWAL_GRACE_MS = 30_000;
 
 type Auth = Authenticator<unknown>;
-
-/** The remember-me cookie's attributes: the session cookies', a `Max-Age` until the refresh token's `exp`. */
-function attributes(auth: Auth, options: SessionCookieOptions, exp: number): CookieOptions {
-  const { persistent: _p, maxAge: _m, ...rest } = { ...auth.cookies.defaults, ...options };
-  return { ...rest, maxAge: Math.max(0, exp - auth.now()) };
-}
 
 /**
  * `setCookie(res, token, { persistent: true })`: beside the access cookie, an HttpOnly
@@ -50,13 +49,12 @@ function writeRefreshCookie(
 ): void {
   const value = auth.sign(claims, 'remember me');
   const cookie = { name: auth.options.refreshCookieName, value, httpOnly: true };
-  writeCookie(exchange, cookie, attributes(auth, options, claims.exp as number));
-}
-
-/** Expires the refresh cookie (logout, or a cookie that can no longer renew anything). */
-export function clearRefreshCookie(auth: Auth, exchange: Exchange, options: CookieOptions = {}): void {
-  const { persistent: _p, ...rest } = { ...auth.cookies.defaults, ...options };
-  writeCookie(exchange, { name: auth.options.refreshCookieName, value: '', httpOnly: true }, { ...rest, maxAge: 0 });
+  // The session cookies' attributes, with a Max-Age until the refresh token's exp.
+  writeCookie(
+    exchange,
+    cookie,
+    cookieAttributes(auth.cookies, options, Math.max(0, (claims.exp as number) - auth.now())),
+  );
 }
 
 /** The request's remember-me refresh token, verified, or `undefined`. */
@@ -85,7 +83,7 @@ export function renewFromCookie<TUser>(
   const checked = auth.verify(token, 'refresh');
   if (!checked.ok) {
     // Expired or not ours: stop the browser sending it.
-    clearRefreshCookie(self, exchange);
+    clearRefreshCookie(exchange, self.cookies);
     return undefined;
   }
   const payload = checked.value;
@@ -102,7 +100,7 @@ async function renewWith<TUser>(
   const self = auth as Auth;
   const verdict = await renewal(self, token, payload);
   if (typeof verdict === 'object') {
-    clearRefreshCookie(self, exchange);
+    clearRefreshCookie(exchange, self.cookies);
     return { ok: false, ...verdict };
   }
   return auth.login(renewCookies(self, exchange, payload, verdict === 'rotate'), 'access');

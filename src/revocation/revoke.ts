@@ -1,7 +1,7 @@
 import type { Authenticator } from '../authenticator';
 import { routeTokenType } from '../checkers';
 import type { Exchange } from '../frameworks';
-import { clearRefreshCookie, rememberedLogin } from '../remember/remember';
+import { rememberedLogin } from '../remember/remember';
 import { clearSessionCookies } from '../session-cookies';
 import { isPlainObject, type TokenPayload } from '../token/claims';
 import { revocationId } from './token-id';
@@ -42,5 +42,4 @@ export async function logoutExchange(auth: Authenticator<unknown>, exchange: Exc
     await auth.store.add(revocationId(remembered.token, remembered.payload), remembered.payload.exp * 1000);
   if (!auth.options.useCookie) return;
   clearSessionCookies(exchange, auth.cookies);
-  clearRefreshCookie(auth, exchange);
 }
