@@ -15,6 +15,9 @@ interface Guard {
   type: TokenType;
 }
 
+/** What a route asks of a login; `loginRequired` defaults to true (guards outside routing-controllers). */
+type Requirement = Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean };
+
 /** Which manager guards a request's route, and with which token type: set by the authorization checker. */
 const guards = new RequestMemo<Guard>();
 
@@ -22,7 +25,7 @@ const guards = new RequestMemo<Guard>();
 export const routeTokenType = (request: IncomingMessage): TokenType => guards.get(request)?.type ?? 'access';
 
 /** Records which manager guards the request, and with which token type (for `@User()` and `logout`). */
-export function guard(request: IncomingMessage, auth: Authenticator<unknown>, type: TokenType): void {
+function guard(request: IncomingMessage, auth: Authenticator<unknown>, type: TokenType): void {
   guards.set(request, { auth, type });
 }
 
@@ -34,7 +37,7 @@ export function guard(request: IncomingMessage, auth: Authenticator<unknown>, ty
 export function checkLogin<TUser>(
   auth: Authenticator<TUser>,
   exchange: Exchange,
-  requirement: Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean },
+  requirement: Requirement,
 ): MaybePromise<Login<TUser>> {
   const type = requirement.refresh ? 'refresh' : 'access';
   guard(exchange.req, auth as Authenticator<unknown>, type);
@@ -45,7 +48,7 @@ export function checkLogin<TUser>(
 function meets<TUser>(
   auth: Authenticator<TUser>,
   exchange: Exchange,
-  requirement: Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean },
+  requirement: Requirement,
   login: Login<TUser>,
 ): Login<TUser> {
   if (!login.ok) {

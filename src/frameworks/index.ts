@@ -4,9 +4,7 @@ import type { Exchange } from './exchange';
 import { KoaExchange, koaContextOf } from './koa';
 import { NodeExchange } from './node';
 
-export type { Exchange, HttpExchange, KoaContextLike, KoaLike } from './exchange';
-export { KoaExchange } from './koa';
-export { NodeExchange } from './node';
+export type { Exchange, HttpExchange } from './exchange';
 
 /**
  * The exchange of a routing-controllers action: its Koa driver passes `context` (the

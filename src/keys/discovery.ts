@@ -6,8 +6,7 @@ import type { KeyLocation } from './remote-key-set';
 export const jwksAt = (url: string): KeyLocation => ({ label: url, jwksUri: async () => url });
 
 /** Where an issuer's OpenID Connect discovery document is (OpenID Connect Discovery 1.0 §4). */
-export const discoveryUrl = (issuer: string): string =>
-  `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+const discoveryUrl = (issuer: string): string => `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 
 /**
  * The JWK Set an issuer names in its discovery document. The document's `issuer` must

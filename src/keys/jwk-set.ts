@@ -4,7 +4,7 @@ import type { RingKey } from '../token/key-ring';
 import { type Algorithm, loadPublicKey } from '../token/keys';
 
 /** A key found for a token, the key's algorithm differing from the token's, or nothing. */
-export type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;
+type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;
 
 /**
  * The usable keys of a fetched JWK Set. A key without `alg` verifies with each

@@ -8,7 +8,7 @@ export interface Operation {
   responses?: Record<string, unknown>;
 }
 
-export interface Located {
+interface Located {
   path: string;
   method: string;
   operation: Operation;

@@ -4,9 +4,9 @@ const REF = '#/components/schemas/PasswordForm';
 
 /**
  * `PasswordForm` as JSON Schema, as class-validator-jsonschema derives it from the class's
- * validators (a spec compares the two, so they cannot drift).
+ * validators (a spec compares what withLoginSecurity adds with what it derives, so they cannot drift).
  */
-export const PASSWORD_FORM_SCHEMA = {
+const PASSWORD_FORM_SCHEMA = {
   properties: {
     username: { maxLength: 256, type: 'string', minLength: 1 },
     password: { maxLength: 1024, type: 'string', minLength: 1 },

@@ -22,7 +22,7 @@ import { renewedClaims } from '../token/issue';
  * cookie (without a new refresh cookie) instead of counting as reuse: a browser restoring
  * several tabs sends them all with the one cookie it has.
  */
-export const RENEWAL_GRACE_MS = 30_000;
+const RENEWAL_GRACE_MS = 30_000;
 
 type Auth = Authenticator<unknown>;
 

@@ -149,7 +149,7 @@ export function grantsScopes(payload: TokenPayload, required: readonly string[])
 }
 
 /** The token's scopes: `scopes` (ours) when present, else `scope` and `scp` (identity providers') together. */
-export function grantedScopes(payload: TokenPayload): readonly string[] {
+function grantedScopes(payload: TokenPayload): readonly string[] {
   if (payload.scopes !== undefined) return payload.scopes;
   const { scope, scp } = payload;
   if (scope === undefined && scp === undefined) return [];

@@ -4,7 +4,7 @@ import { type Checked, type TokenPayload, timeFailure } from './claims';
 import { type VerifyPolicy, verifyToken } from './verify';
 
 /** How many verified tokens a manager remembers by default. */
-export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 
 /** Checks the `tokenCacheSize` option: how many verified tokens to remember, 0 for none. */
 export function tokenCacheSize(value: unknown = DEFAULT_TOKEN_CACHE_SIZE): number {
