@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenPayload } from './claims';
-import { type AccessTokenRequest, type IssuePolicy, newClaims, stamp } from './issue';
+import { type AccessTokenRequest, carriedClaims, type IssuePolicy, newClaims, stamp } from './issue';
 import { refuseUnknownKeys } from './request-keys';
 
 /** What `createTokens` takes: the access token's request without `expiresIn` (each token gets its default lifetime). */
@@ -34,11 +34,11 @@ export function pairClaims(
  * the same `exp`, so rotating never stretches a login beyond its `refreshExpiry`.
  */
 export function rotatedClaims(from: TokenPayload, policy: IssuePolicy, keepCsrf = false): Record<string, unknown> {
-  const { iat: _i, exp, nbf: _n, jti, type: _t, fresh: _f, iss: _s, aud: _a, csrf, fam, ...data } = from;
-  const lifetime = Math.max(1, exp - Math.floor(policy.nowMs / 1000));
+  const { data, csrf } = carriedClaims(from);
+  const lifetime = Math.max(1, from.exp - Math.floor(policy.nowMs / 1000));
   const claims = stamp(data, 'refresh', lifetime, policy);
-  claims.exp = exp;
-  claims.fam = fam ?? jti;
+  claims.exp = from.exp;
+  claims.fam = from.fam ?? from.jti;
   if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
   return claims;
 }
@@ -49,9 +49,9 @@ export function rotatedClaims(from: TokenPayload, policy: IssuePolicy, keepCsrf 
  * holds keep working after a renewal), a full refresh lifetime. Never fresh.
  */
 export function rememberedClaims(from: TokenPayload, policy: IssuePolicy): Record<string, unknown> {
-  const { iat: _i, exp: _e, nbf: _n, jti: _j, type: _t, fresh: _f, iss: _s, aud: _a, csrf, fam, ...data } = from;
+  const { data, csrf } = carriedClaims(from);
   const claims = stamp(data, 'refresh', policy.defaultLifetime, policy);
-  claims.fam = fam ?? randomUUID();
+  claims.fam = from.fam ?? randomUUID();
   if (csrf !== undefined) claims.csrf = csrf;
   return claims;
 }

@@ -99,21 +99,20 @@ export function renewedClaims(
   policy: IssuePolicy,
   keepCsrf: boolean,
 ): Record<string, unknown> {
-  const {
-    iat: _iat,
-    exp: _exp,
-    nbf: _nbf,
-    jti: _jti,
-    type: _type,
-    fresh: _fresh,
-    iss: _iss,
-    aud: _aud,
-    csrf,
-    ...data
-  } = from;
+  const { data, csrf } = carriedClaims(from);
   const claims = stamp(data, 'access', Math.min(lifetime, policy.maxLifetime), policy);
   if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
   return claims;
+}
+
+/**
+ * What a token made from `from` (renewed, rotated, remembered) carries over: its own claims
+ * and the app's data, without those {@link stamp} sets anew and `fresh` (a new token is
+ * never fresh); its `csrf` apart, for the caller to keep or not.
+ */
+export function carriedClaims(from: TokenPayload): { data: Record<string, unknown>; csrf: unknown } {
+  const { iat: _i, exp: _e, nbf: _n, jti: _j, type: _t, fresh: _f, iss: _s, aud: _a, csrf, ...data } = from;
+  return { data, csrf };
 }
 
 /** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, iss, aud, csrf. */
