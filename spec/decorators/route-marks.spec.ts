@@ -1,5 +1,6 @@
+import { expect } from 'chai';
 import { Authorized, Get, JsonController } from 'routing-controllers';
-import { LoggedIn, LoginManager, User } from 'routing-controllers-login';
+import { LoggedIn, LoginManager, RequireCsrf, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
@@ -79,5 +80,20 @@ describe('decorators/route-marks: stacked requirements', () => {
   it('a class-level @Authorized() keeps requiring a login for an optional @User route', async () => {
     await request(app).get('/class-authorized').expect(401);
     await request(app).get('/class-authorized').set(bearer([])).expect(200);
+  });
+});
+
+describe('decorators/route-marks: where a mark may go', () => {
+  it('refuses @LoggedIn() and @RequireCsrf() on a symbol-named method, naming the decorator', () => {
+    const method = Symbol('route');
+    class Target {}
+    expect(() => LoggedIn()(Target.prototype, method)).to.throw(
+      TypeError,
+      /^@LoggedIn\(\) goes on a class or a string-named method\.$/,
+    );
+    expect(() => RequireCsrf()(Target.prototype, method)).to.throw(
+      TypeError,
+      /^@RequireCsrf\(\) goes on a class or a string-named method\.$/,
+    );
   });
 });

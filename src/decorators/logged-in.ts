@@ -1,4 +1,4 @@
-import { checkScopes, LoginMark, markRoute } from './route-marks';
+import { checkScopes, markDecorator } from './route-marks';
 
 /** What `@LoggedIn()` requires besides a valid login. */
 export interface LoggedInOptions {
@@ -54,9 +54,5 @@ export function checkLoggedInOptions(options: LoggedInOptions, caller: string): 
  */
 export function LoggedIn(options: LoggedInOptions = {}): ClassOrMethodDecorator {
   const { scopes, refresh, fresh } = checkLoggedInOptions(options, '@LoggedIn()');
-  return (target, method) => {
-    if (typeof method === 'symbol') throw new TypeError('@LoggedIn() goes on a class or a string-named method.');
-    const controller = typeof target === 'function' ? target : target.constructor;
-    markRoute(new LoginMark(controller, method, 'logged-in', scopes, { refresh, fresh }));
-  };
+  return markDecorator('@LoggedIn()', 'logged-in', scopes, { refresh, fresh });
 }

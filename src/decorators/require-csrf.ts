@@ -1,5 +1,5 @@
 import type { ClassOrMethodDecorator } from './logged-in';
-import { LoginMark, markRoute } from './route-marks';
+import { markDecorator } from './route-marks';
 
 /**
  * Requires the CSRF value on a route's POST, PUT, PATCH and DELETE requests even when
@@ -10,9 +10,5 @@ import { LoginMark, markRoute } from './route-marks';
  * Needs no login; combine with `@LoggedIn()` for routes that need both.
  */
 export function RequireCsrf(): ClassOrMethodDecorator {
-  return (target, method) => {
-    if (typeof method === 'symbol') throw new TypeError('@RequireCsrf() goes on a class or a string-named method.');
-    const controller = typeof target === 'function' ? target : target.constructor;
-    markRoute(new LoginMark(controller, method, 'csrf'));
-  };
+  return markDecorator('@RequireCsrf()', 'csrf');
 }

@@ -2,6 +2,7 @@ import { getMetadataArgsStorage } from 'routing-controllers';
 import { LoginConfigurationError } from '../errors';
 import { isScopeToken } from '../token/claims';
 import { explainForgottenLoginConfig } from './forgotten-config';
+import type { ClassOrMethodDecorator } from './logged-in';
 
 type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf';
 
@@ -19,6 +20,23 @@ export class LoginMark {
     readonly scopes: readonly string[] = [],
     readonly flags: { refresh?: boolean; fresh?: boolean } = {},
   ) {}
+}
+
+/**
+ * A decorator for a class (every route of it) or a string-named route method that adds
+ * one mark: the body of `@LoggedIn()` and `@RequireCsrf()`. `name` is the decorator's, for the error.
+ */
+export function markDecorator(
+  name: string,
+  kind: MarkKind,
+  scopes?: readonly string[],
+  flags?: LoginMark['flags'],
+): ClassOrMethodDecorator {
+  return (target, method) => {
+    if (typeof method === 'symbol') throw new TypeError(`${name} goes on a class or a string-named method.`);
+    const controller = typeof target === 'function' ? target : target.constructor;
+    markRoute(new LoginMark(controller, method, kind, scopes, flags));
+  };
 }
 
 /** What a route needs, all its decorators added up. */
