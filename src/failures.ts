@@ -38,22 +38,30 @@ export class Failures {
   login(reason: FailureReason, exchange?: Exchange): Error {
     this.report(reason.code, exchange);
     if (reason.code === 'csrf_failed') return this.expose(new CsrfError(), reason);
-    const header = this.challengeFor(reason);
-    setChallenge(exchange, header);
     const { code } = reason;
-    const error = appError(this.options.notAuthenticatedError, () => new InvalidCredentialsError(code), reason, 401);
-    withHeaders(error, header);
-    return this.expose(error, reason);
+    const fallback = () => new InvalidCredentialsError(code);
+    return this.refuse(reason, this.challengeFor(reason), this.options.notAuthenticatedError, fallback, exchange);
   }
 
   /** 403 `insufficient_scope`, naming the scopes the route needs. */
   scope(scopes: readonly string[], exchange?: Exchange): Error {
     const reason: FailureReason = { code: 'insufficient_scope' };
     this.report(reason.code, exchange);
-    const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code) : undefined;
-    const header = bearerChallenge({ error: 'insufficient_scope', scopes, description });
+    const fallback = () => new InsufficientScopeError();
+    return this.refuse(reason, this.challengeFor(reason, scopes), this.options.outOfScopeError, fallback, exchange);
+  }
+
+  /** The refusal's error (the app's, or `fallback`), its challenge on the response and in the error's `headers`. */
+  private refuse(
+    reason: FailureReason,
+    header: string,
+    factory: ErrorFactory | undefined,
+    fallback: () => LoginError,
+    exchange: Exchange | undefined,
+  ): Error {
     setChallenge(exchange, header);
-    const error = appError(this.options.outOfScopeError, () => new InsufficientScopeError(), reason, 403);
+    const status = reason.code === 'insufficient_scope' ? 403 : 401;
+    const error = appError(factory, fallback, reason, status);
     withHeaders(error, header);
     return this.expose(error, reason);
   }
@@ -63,10 +71,15 @@ export class Failures {
     setChallenge(exchange, this.challengeFor(reason));
   }
 
-  /** `WWW-Authenticate`: bare `Bearer` when no token came (RFC 6750 §3.1), `invalid_token` when one was refused. */
-  private challengeFor(reason: FailureReason): string {
+  /**
+   * `WWW-Authenticate`: bare `Bearer` when no token came (RFC 6750 §3.1), `insufficient_scope`
+   * with the scopes the route needs, `invalid_token` when a token was refused.
+   */
+  private challengeFor(reason: FailureReason, scopes?: readonly string[]): string {
     if (reason.code === 'token_missing') return bearerChallenge();
     const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim) : undefined;
+    if (reason.code === 'insufficient_scope')
+      return bearerChallenge({ error: 'insufficient_scope', scopes, description });
     return bearerChallenge({ error: 'invalid_token', description });
   }
 
