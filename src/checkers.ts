@@ -5,9 +5,9 @@ import { loginCsrfPasses } from './csrf';
 import { type RouteRequirement, routeRequirement } from './decorators/route-marks';
 import { LoginConfigurationError } from './errors';
 import { type Exchange, exchangeFor } from './frameworks';
+import type { MaybePromise } from './maybe-promise';
 import { andThen } from './maybe-promise';
 import { RequestMemo } from './request-memo';
-import type { MaybePromise } from './revocation/store';
 import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {

@@ -32,6 +32,7 @@ export type { IssuerConfig } from './keys/options';
 export type { RemoteKeysOptions } from './keys/settings';
 export { loginConfig } from './login-config';
 export { LoginManager } from './login-manager';
+export type { MaybePromise } from './maybe-promise';
 export {
   type LoginSecurityOptions,
   loginSecuritySchemes,
@@ -52,7 +53,7 @@ export {
   type RedisRevocationStoreOptions,
 } from './revocation/redis-store';
 export type { TokenPair } from './revocation/rotation';
-export type { MaybePromise, RevocationLookup, RevocationStore } from './revocation/store';
+export type { RevocationLookup, RevocationStore } from './revocation/store';
 export type { SessionCookieOptions } from './session-cookies';
 export type { CookieOptions } from './set-cookie';
 export type { ThrottleClient } from './throttle/client';

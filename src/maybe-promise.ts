@@ -1,4 +1,10 @@
-import { isThenable, type MaybePromise } from './revocation/store';
+/** A value now, or a promise of it: a store in memory answers at once, a network store later. */
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** True for a promise or any other thenable. */
+export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
 
 /**
  * `next(value)` now when `value` is already there, after it settles when it is a promise:

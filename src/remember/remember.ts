@@ -3,8 +3,8 @@ import { csrfPasses } from '../csrf';
 import { readCookie } from '../extraction/cookie';
 import type { FailureReason } from '../failures';
 import type { Exchange } from '../frameworks';
+import type { MaybePromise } from '../maybe-promise';
 import { reuseDetected } from '../revocation/rotation';
-import type { MaybePromise } from '../revocation/store';
 import { revocationId } from '../revocation/token-id';
 import {
   clearRefreshCookie,

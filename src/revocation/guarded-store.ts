@@ -1,7 +1,8 @@
 import { LoginStoreUnavailableError } from '../errors';
+import { isThenable, type MaybePromise } from '../maybe-promise';
 import { OutageLog, within } from '../outage';
 import type { TokenPayload } from '../token/claims';
-import { isThenable, type MaybePromise, type RevocationLookup, type RevocationStore } from './store';
+import type { RevocationLookup, RevocationStore } from './store';
 
 /** Where the library reports a store outage; `console` fits. */
 export interface LoginLogger {

@@ -1,9 +1,10 @@
 import { LoginConfigurationError } from '../errors';
 import type { FailureReason } from '../failures';
+import { isThenable, type MaybePromise } from '../maybe-promise';
 import * as check from '../option-checks';
 import type { TokenPayload, TokenType } from '../token/claims';
 import type { GuardedStore, LoginLogger } from './guarded-store';
-import { isThenable, type MaybePromise, type RevocationStore } from './store';
+import type { RevocationStore } from './store';
 
 /** An access token and the refresh token to use next time. */
 export interface TokenPair {

@@ -1,5 +1,6 @@
-/** A value now, or a promise of it: a store in memory answers at once, a network store later. */
-export type MaybePromise<T> = T | PromiseLike<T>;
+import type { MaybePromise } from '../maybe-promise';
+
+export type { MaybePromise } from '../maybe-promise';
 
 /** What a store knows about one token: whether its id was revoked, and its user's `revokeAllFor` cut-off. */
 export interface RevocationLookup {
@@ -39,9 +40,4 @@ export interface RevocationStore {
   retire?(jti: string, at: number, expiresAt: number): MaybePromise<number | undefined>;
   /** Refresh-token rotation: when refresh token `jti` was used, or `undefined`. */
   retiredAt?(jti: string): MaybePromise<number | undefined>;
-}
-
-/** True for a promise or any other thenable. */
-export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
