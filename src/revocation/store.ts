@@ -1,6 +1,5 @@
 import type { MaybePromise } from '../maybe-promise';
 
-
 /** What a store knows about one token: whether its id was revoked, and its user's `revokeAllFor` cut-off. */
 export interface RevocationLookup {
   /** Whether the token's id was revoked. */
