@@ -136,7 +136,7 @@ class Jar {
   }
 }
 
-function setup(server: 'express' | 'koa', options: { rotate?: boolean } = {}) {
+function setup(server: 'express' | 'koa', options: { rotate?: boolean; refreshCookieName?: string } = {}) {
   const clock = frozenClock();
   current = new LoginManager<Account>({
     secret: HS256_SECRET,
@@ -146,6 +146,7 @@ function setup(server: 'express' | 'koa', options: { rotate?: boolean } = {}) {
     clock: clock.now,
     revocationStore: new MemoryRevocationStore({ clock: clock.now }),
     rotateRefreshTokens: options.rotate ?? true,
+    ...(options.refreshCookieName === undefined ? {} : { refreshCookieName: options.refreshCookieName }),
     logger: { error: () => {}, warn: () => {} },
   });
   const app =
@@ -211,6 +212,18 @@ describe('remember me: a refresh cookie that renews the access cookie', () => {
         // An access cookie the browser still sends after its token expired is renewed the same way.
         clock.advance(20 * MINUTE);
         await me().expect(200);
+      });
+
+      it('keeps the refresh token in the cookie refreshCookieName names: set, renewed from, expired at logout', async () => {
+        const { clock, jar, login, me, logout } = setup(server, { refreshCookieName: 'stay-logged-in' });
+        await login().expect(200);
+        expect(jar.value('refresh-token')).to.equal(undefined);
+        expect(decode(jar.value('stay-logged-in'))).to.include({ type: 'refresh' });
+        clock.advance(3 * DAY);
+        jar.drop('access-token');
+        await me().expect(200, { email: 'john@example.com' });
+        await logout().expect(200);
+        expect(jar.value('stay-logged-in')).to.equal(undefined);
       });
 
       it('lets an access token alone expire after 15 minutes', async () => {
