@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { LoginConfigurationError } from '../src/errors';
-import type { LoginOptions } from '../src/options';
-import { resolveOptions } from '../src/resolve-options';
+import type { LoginOptions } from '../src/config/options';
+import { resolveOptions } from '../src/config/resolve';
 import { MemoryRevocationStore } from '../src/revocation/memory-store';
+import { LoginConfigurationError } from '../src/shared/errors';
 import { HS256_SECRET } from './helpers/keys';
 
 const base: LoginOptions = { secret: HS256_SECRET, tokenUrl: '/auth/token' };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { serializeCookie } from '../src/set-cookie';
+import { serializeCookie } from '../src/http/set-cookie';
 
 describe('set-cookie: serializeCookie', () => {
   const token = { name: 'access-token', value: 'a.b.c', httpOnly: true };

@@ -2,7 +2,9 @@
  * JWT login for routing-controllers apps: `LoginManager`, `@LoggedIn()`, `@User()`, `loginConfig()`.
  * @module routing-controllers-login
  */
-export { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from './csrf';
+
+export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './config/options';
+export type { LoginMiddleware } from './core/middleware';
 export { type ClassOrMethodDecorator, LoggedIn, type LoggedInOptions } from './decorators/logged-in';
 export { RequireCsrf } from './decorators/require-csrf';
 export { User, type UserOptions } from './decorators/user';
@@ -13,6 +15,43 @@ export {
   type UserLoaderFunction,
   type UserLoaderOption,
 } from './decorators/user-loader';
+export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
+export { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from './http/csrf';
+export { PasswordForm } from './http/password-form';
+export type { SessionCookieOptions } from './http/session-cookies';
+export type { CookieOptions } from './http/set-cookie';
+export type { JsonWebKeySet, KeyConfig } from './keys/key-ring';
+export {
+  ALGORITHMS,
+  type Algorithm,
+  type EncryptedPrivateKey,
+  type PublicKeyInput,
+  type Secret,
+} from './keys/material';
+export type { IssuerConfig } from './keys/options';
+export type { RemoteKeysOptions } from './keys/settings';
+export { loginConfig } from './login-config';
+export { LoginManager } from './login-manager';
+export {
+  type LoginSecurityOptions,
+  loginSecuritySchemes,
+  type OpenApiDocument,
+  type OpenApiPasswordFlow,
+  type OpenApiSecurityRequirement,
+  type OpenApiSecurityScheme,
+  type WithLoginSecurityOptions,
+  withLoginSecurity,
+} from './openapi';
+export type { LoginLogger } from './revocation/guarded-store';
+export { MemoryRevocationStore } from './revocation/memory-store';
+export {
+  type RedisCommands,
+  RedisRevocationStore,
+  type RedisRevocationStoreOptions,
+} from './revocation/redis-store';
+export type { TokenPair } from './revocation/rotation';
+export type { RevocationLookup, RevocationStore } from './revocation/store';
+export type { Duration } from './shared/duration';
 export {
   type BearerChallenge,
   bearerChallenge,
@@ -25,37 +64,8 @@ export {
   type LoginErrorBody,
   type LoginErrorCode,
   LoginStoreUnavailableError,
-} from './errors';
-export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
-export type { LoginMiddleware } from './frameworks/middleware';
-export type { IssuerConfig } from './keys/options';
-export type { RemoteKeysOptions } from './keys/settings';
-export { loginConfig } from './login-config';
-export { LoginManager } from './login-manager';
-export type { MaybePromise } from './maybe-promise';
-export {
-  type LoginSecurityOptions,
-  loginSecuritySchemes,
-  type OpenApiDocument,
-  type OpenApiPasswordFlow,
-  type OpenApiSecurityRequirement,
-  type OpenApiSecurityScheme,
-  type WithLoginSecurityOptions,
-  withLoginSecurity,
-} from './openapi';
-export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './options';
-export { PasswordForm } from './password-form';
-export type { LoginLogger } from './revocation/guarded-store';
-export { MemoryRevocationStore } from './revocation/memory-store';
-export {
-  type RedisCommands,
-  RedisRevocationStore,
-  type RedisRevocationStoreOptions,
-} from './revocation/redis-store';
-export type { TokenPair } from './revocation/rotation';
-export type { RevocationLookup, RevocationStore } from './revocation/store';
-export type { SessionCookieOptions } from './session-cookies';
-export type { CookieOptions } from './set-cookie';
+} from './shared/errors';
+export type { MaybePromise } from './shared/maybe-promise';
 export type { ThrottleClient } from './throttle/client';
 export { TooManyLoginAttemptsError } from './throttle/error';
 export { LoginThrottle } from './throttle/login-throttle';
@@ -64,8 +74,5 @@ export type { LoginThrottleOptions, ThrottleRule } from './throttle/options';
 export { RedisThrottleStore, type RedisThrottleStoreOptions, type ThrottleRedisCommands } from './throttle/redis-store';
 export type { ThrottleLimits, ThrottleStore } from './throttle/store';
 export type { TokenPayload, TokenType } from './token/claims';
-export type { Duration } from './token/duration';
 export type { TokenPairRequest } from './token/family';
 export type { AccessTokenRequest, RefreshTokenRequest, TokenData } from './token/issue';
-export type { JsonWebKeySet, KeyConfig } from './token/key-ring';
-export { ALGORITHMS, type Algorithm, type EncryptedPrivateKey, type PublicKeyInput, type Secret } from './token/keys';

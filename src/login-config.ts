@@ -1,7 +1,7 @@
 import type { RoutingControllersOptions } from 'routing-controllers';
 import { Container } from 'typedi';
-import { LoginConfigurationError } from './errors';
 import { LoginManager } from './login-manager';
+import { LoginConfigurationError } from './shared/errors';
 
 type Checkers = Required<Pick<RoutingControllersOptions, 'authorizationChecker' | 'currentUserChecker'>>;
 type Validation = RoutingControllersOptions['validation'];

@@ -1,28 +1,28 @@
 import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controllers';
-import { Authenticator } from './authenticator';
-import { authorizationCheckerFor, currentUserCheckerFor } from './checkers';
-import { csrfValueFor } from './csrf';
+import type { LoginOptions } from './config/options';
+import { resolveOptions } from './config/resolve';
+import { Authenticator } from './core/authenticator';
+import { authorizationCheckerFor, currentUserCheckerFor } from './core/checkers';
+import { guardMiddleware, type LoginMiddleware, userMiddleware } from './core/middleware';
+import { refreshAccess, refreshPair } from './core/refresh';
+import { logoutExchange, revokeToken } from './core/revoke';
 import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-in';
 import type { UserLoaderFunction } from './decorators/user-loader';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
-import { guardMiddleware, type LoginMiddleware, userMiddleware } from './frameworks/middleware';
-import type { LoginOptions } from './options';
-import { writeRememberCookie } from './remember/remember';
-import { resolveOptions } from './resolve-options';
-import { refreshAccess, refreshPair } from './revocation/refresh';
-import { logoutExchange, revokeToken } from './revocation/revoke';
-import type { TokenPair } from './revocation/rotation';
+import { csrfValueFor } from './http/csrf';
 import {
   clearSessionCookies,
   type SessionCookieOptions,
   writeCsrfCookie,
   writeSessionCookies,
-} from './session-cookies';
-import type { CookieOptions } from './set-cookie';
+} from './http/session-cookies';
+import type { CookieOptions } from './http/set-cookie';
+import type { JsonWebKeySet } from './keys/key-ring';
+import { writeRememberCookie } from './remember/remember';
+import type { TokenPair } from './revocation/rotation';
 import { grantsScopes, type TokenPayload } from './token/claims';
 import { pairClaims, type TokenPairRequest } from './token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from './token/issue';
-import type { JsonWebKeySet } from './token/key-ring';
 
 /**
  * Issues and verifies tokens and loads the user behind them. Register it as a typedi

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { expect } from 'chai';
-import { readCookie } from '../../src/extraction/cookie';
+import { readCookie } from '../../src/http/extraction/cookie';
 
 const withCookie = (cookie?: string) => ({ headers: { cookie } }) as IncomingMessage;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { expect } from 'chai';
-import { bearerToken } from '../../src/extraction/header';
+import { bearerToken } from '../../src/http/extraction/header';
 
 /** A request as Node parses it: `headers` keeps the first Authorization, `rawHeaders` every one in order. */
 const withAuthorization = (...values: string[]): IncomingMessage =>

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { LoginStoreUnavailableError } from '../../src/errors';
 import { GuardedStore, type LoginLogger } from '../../src/revocation/guarded-store';
 import { MemoryRevocationStore } from '../../src/revocation/memory-store';
 import type { RevocationStore } from '../../src/revocation/store';
+import { LoginStoreUnavailableError } from '../../src/shared/errors';
 
 const payload = (extra: Record<string, unknown> = {}) => ({
   sub: 'u',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ExpiryHeap } from '../../src/revocation/expiry-heap';
 import { MemoryRevocationStore } from '../../src/revocation/memory-store';
+import { ExpiryHeap } from '../../src/shared/expiry-heap';
 import { frozenClock } from '../helpers/clock';
 
 describe('revocation/expiry-heap: ExpiryHeap', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { durationSeconds } from '../../src/token/duration';
+import { durationSeconds } from '../../src/shared/duration';
 
 describe('token/duration: durationSeconds', () => {
   it('reads whole seconds and unit strings', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LoginConfigurationError } from '../../src/errors';
-import { keyRingOf, singleKeyRing } from '../../src/token/key-ring';
+import { keyRingOf, singleKeyRing } from '../../src/keys/key-ring';
+import { LoginConfigurationError } from '../../src/shared/errors';
 import { HS256_SECRET, keyPair } from '../helpers/keys';
 
 describe('token/key-ring', () => {

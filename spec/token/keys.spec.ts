@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import { LoginConfigurationError } from '../../src/errors';
-import { loadSigningKey } from '../../src/token/keys';
+import { loadSigningKey } from '../../src/keys/material';
+import { LoginConfigurationError } from '../../src/shared/errors';
 import { HS256_SECRET, keyPair } from '../helpers/keys';
 
 describe('token/keys: loadSigningKey', () => {

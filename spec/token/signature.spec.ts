@@ -1,8 +1,8 @@
 import { constants, createHmac, createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ALGORITHMS, type Algorithm, loadSigningKey } from '../../src/token/keys';
-import { signatureValid } from '../../src/token/signature';
+import { ALGORITHMS, type Algorithm, loadSigningKey } from '../../src/keys/material';
+import { signatureValid } from '../../src/keys/signature';
 import { HS256_SECRET, keyPair } from '../helpers/keys';
 
 const SECRETS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { type KeyRing, keyRingOf } from '../../src/keys/key-ring';
 import type { KeySelector } from '../../src/keys/source';
-import { type KeyRing, keyRingOf } from '../../src/token/key-ring';
 import { signToken } from '../../src/token/sign';
 import { VerifiedTokens } from '../../src/token/verified-cache';
 import type { VerifyPolicy } from '../../src/token/verify';

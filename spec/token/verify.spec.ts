@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { singleKeyRing } from '../../src/keys/key-ring';
 import { type ClaimPolicy, checkClaims, grantsScopes } from '../../src/token/claims';
-import { singleKeyRing } from '../../src/token/key-ring';
 import { signToken } from '../../src/token/sign';
 import { type VerifyPolicy, verifyToken } from '../../src/token/verify';
 import { forge, HS256_SECRET, hmac, keyPair } from '../helpers/keys';

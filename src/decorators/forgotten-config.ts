@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getMetadataArgsStorage } from 'routing-controllers';
-import { LoginConfigurationError } from '../errors';
+import { LoginConfigurationError } from '../shared/errors';
 
 // biome-ignore lint/complexity/noBannedTypes: routing-controllers keys metadata by class.
 type Controller = Function;

@@ -1,5 +1,5 @@
 import { getMetadataArgsStorage } from 'routing-controllers';
-import { LoginConfigurationError } from '../errors';
+import { LoginConfigurationError } from '../shared/errors';
 import { isScopeToken } from '../token/claims';
 import { explainForgottenLoginConfig } from './forgotten-config';
 import type { ClassOrMethodDecorator } from './logged-in';

@@ -1,5 +1,5 @@
 import { Container } from 'typedi';
-import { LoginConfigurationError } from '../errors';
+import { LoginConfigurationError } from '../shared/errors';
 import type { TokenPayload } from '../token/claims';
 
 /** What a loader may return: the user, or nothing when there is no such user (sync or async). */

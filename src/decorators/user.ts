@@ -1,5 +1,5 @@
 import { createParamDecorator } from 'routing-controllers';
-import { injectUser } from '../checkers';
+import { injectUser } from '../core/checkers';
 import { LoginMark, markRoute } from './route-marks';
 
 /** How `@User()` treats a request without a valid login. */

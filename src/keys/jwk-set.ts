@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isPlainObject } from '../token/claims';
-import type { RingKey } from '../token/key-ring';
-import { type Algorithm, loadPublicKey } from '../token/keys';
+import type { RingKey } from './key-ring';
+import { type Algorithm, loadPublicKey } from './material';
 
 /** A key found for a token, the key's algorithm differing from the token's, or nothing. */
 type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;

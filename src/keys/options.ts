@@ -1,11 +1,11 @@
-import * as check from '../option-checks';
-import type { Clock } from '../options';
+import * as check from '../config/checks';
+import type { Clock } from '../config/options';
 import type { LoginLogger } from '../revocation/guarded-store';
 import { isPlainObject } from '../token/claims';
-import { type JsonWebKeySet, type KeyConfig, KeyRing, keyRingOf } from '../token/key-ring';
-import type { Algorithm } from '../token/keys';
 import { discovered, jwksAt } from './discovery';
 import { urlProblem } from './fetch-json';
+import { type JsonWebKeySet, type KeyConfig, KeyRing, keyRingOf } from './key-ring';
+import type { Algorithm } from './material';
 import { type KeyLocation, RemoteKeySet } from './remote-key-set';
 import { algorithmList, remoteSettings } from './settings';
 import type { TrustedIssuer } from './source';

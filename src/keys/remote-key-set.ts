@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../options';
-import { OutageLog } from '../outage';
+import type { Clock } from '../config/options';
 import type { LoginLogger } from '../revocation/guarded-store';
+import { OutageLog } from '../shared/outage';
 import { type Rejection, rejected } from '../token/claims';
-import type { RingKey } from '../token/key-ring';
-import type { Algorithm } from '../token/keys';
 import { type FetchLimits, fetchJson } from './fetch-json';
 import { type FetchedKeys, readJwks } from './jwk-set';
+import type { RingKey } from './key-ring';
+import type { Algorithm } from './material';
 import type { KeySource } from './source';
 
 /** How remote keys are fetched and kept; times in milliseconds. */

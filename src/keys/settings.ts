@@ -1,7 +1,7 @@
-import * as check from '../option-checks';
+import * as check from '../config/checks';
+import type { Duration } from '../shared/duration';
 import { isPlainObject } from '../token/claims';
-import type { Duration } from '../token/duration';
-import { ALGORITHMS, type Algorithm } from '../token/keys';
+import { ALGORITHMS, type Algorithm } from './material';
 import type { RemoteSettings } from './remote-key-set';
 
 /** How JWK Sets are fetched and cached (the `remoteKeys` option). */

@@ -1,5 +1,5 @@
 import type { ClaimPolicy, Rejection } from '../token/claims';
-import type { RingKey } from '../token/key-ring';
+import type { RingKey } from './key-ring';
 
 /**
  * Where one issuer's keys come from: configured keys, or a JWK Set fetched from a URL.

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MetadataArgsStorage } from 'routing-controllers';
 import type { RouteRequirement } from '../decorators/route-marks';
-import { LoginConfigurationError } from '../errors';
 import type { LoginManager } from '../login-manager';
+import { LoginConfigurationError } from '../shared/errors';
 import { findOperation, type Operation, operationsOf } from './operations';
 import { addPasswordFormSchema } from './password-form-schema';
 import { type LoginRoute, loginRoutes } from './routes';

@@ -1,6 +1,6 @@
-import { CSRF_COOKIE } from '../csrf';
-import { LoginConfigurationError } from '../errors';
-import * as check from '../option-checks';
+import * as check from '../config/checks';
+import { CSRF_COOKIE } from '../http/csrf';
+import { LoginConfigurationError } from '../shared/errors';
 
 /** `refreshCookieName`: a cookie name of its own, default `'refresh-token'`. */
 export function refreshCookieName(value: unknown, cookieName: string): string {

@@ -1,18 +1,18 @@
-import type { Authenticator, Login } from '../authenticator';
-import { csrfPasses } from '../csrf';
-import { readCookie } from '../extraction/cookie';
-import type { FailureReason } from '../failures';
+import type { Authenticator, Login } from '../core/authenticator';
+import type { FailureReason } from '../core/failures';
 import type { Exchange } from '../frameworks';
-import type { MaybePromise } from '../maybe-promise';
-import { reuseDetected } from '../revocation/rotation';
-import { revocationId } from '../revocation/token-id';
+import { csrfPasses } from '../http/csrf';
+import { readCookie } from '../http/extraction/cookie';
 import {
   clearRefreshCookie,
   cookieAttributes,
   type SessionCookieOptions,
   writeSessionCookies,
-} from '../session-cookies';
-import { writeCookie } from '../set-cookie';
+} from '../http/session-cookies';
+import { writeCookie } from '../http/set-cookie';
+import { reuseDetected } from '../revocation/rotation';
+import { revocationId } from '../revocation/token-id';
+import type { MaybePromise } from '../shared/maybe-promise';
 import { rejected, type TokenPayload } from '../token/claims';
 import { rememberedClaims, rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';

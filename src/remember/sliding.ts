@@ -1,6 +1,6 @@
-import type { Authenticator } from '../authenticator';
+import type { Authenticator } from '../core/authenticator';
 import type { Exchange } from '../frameworks';
-import { writeSessionCookies } from '../session-cookies';
+import { writeSessionCookies } from '../http/session-cookies';
 import type { TokenPayload } from '../token/claims';
 import { renewedClaims } from '../token/issue';
 

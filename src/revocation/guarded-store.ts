@@ -1,6 +1,6 @@
-import { LoginStoreUnavailableError } from '../errors';
-import { isThenable, type MaybePromise } from '../maybe-promise';
-import { OutageLog, within } from '../outage';
+import { LoginStoreUnavailableError } from '../shared/errors';
+import { isThenable, type MaybePromise } from '../shared/maybe-promise';
+import { OutageLog, within } from '../shared/outage';
 import type { TokenPayload } from '../token/claims';
 import type { RevocationLookup, RevocationStore } from './store';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../options';
-import { ExpiryHeap } from './expiry-heap';
+import type { Clock } from '../config/options';
+import { ExpiryHeap } from '../shared/expiry-heap';
 import type { RevocationLookup, RevocationStore } from './store';
 
 /** One entry: the value it holds (1 for a revoked token, the time for a cut-off) and when it can go. */

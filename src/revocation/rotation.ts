@@ -1,7 +1,7 @@
-import { LoginConfigurationError } from '../errors';
-import type { FailureReason } from '../failures';
-import { isThenable, type MaybePromise } from '../maybe-promise';
-import * as check from '../option-checks';
+import * as check from '../config/checks';
+import type { FailureReason } from '../core/failures';
+import { LoginConfigurationError } from '../shared/errors';
+import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import type { TokenPayload, TokenType } from '../token/claims';
 import type { GuardedStore, LoginLogger } from './guarded-store';
 import type { RevocationStore } from './store';

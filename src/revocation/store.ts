@@ -1,4 +1,4 @@
-import type { MaybePromise } from '../maybe-promise';
+import type { MaybePromise } from '../shared/maybe-promise';
 
 /** What a store knows about one token: whether its id was revoked, and its user's `revokeAllFor` cut-off. */
 export interface RevocationLookup {

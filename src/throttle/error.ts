@@ -1,4 +1,4 @@
-import { LoginError, type LoginErrorBody } from '../errors';
+import { LoginError, type LoginErrorBody } from '../shared/errors';
 
 /**
  * 429: too many failed logins for this account or address; try again after

@@ -1,5 +1,5 @@
-import { InvalidCredentialsError, LoginStoreUnavailableError } from '../errors';
-import { OutageLog, within } from '../outage';
+import { InvalidCredentialsError, LoginStoreUnavailableError } from '../shared/errors';
+import { OutageLog, within } from '../shared/outage';
 import { accountKey, addressOf, responseOf, storeKey, type ThrottleClient } from './client';
 import { TooManyLoginAttemptsError } from './error';
 import { type LoginThrottleOptions, type ResolvedThrottleOptions, resolveThrottleOptions } from './options';

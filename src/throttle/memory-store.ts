@@ -1,4 +1,4 @@
-import { ExpiryHeap } from '../revocation/expiry-heap';
+import { ExpiryHeap } from '../shared/expiry-heap';
 import { type ThrottleLimits, type ThrottleStore, waitMs } from './store';
 
 interface Entry {

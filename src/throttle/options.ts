@@ -1,7 +1,7 @@
-import { LoginConfigurationError } from '../errors';
-import * as check from '../option-checks';
+import * as check from '../config/checks';
 import type { LoginLogger } from '../revocation/guarded-store';
-import type { Duration } from '../token/duration';
+import type { Duration } from '../shared/duration';
+import { LoginConfigurationError } from '../shared/errors';
 import { MemoryThrottleStore } from './memory-store';
 import type { ThrottleLimits, ThrottleStore } from './store';
 

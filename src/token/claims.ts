@@ -1,4 +1,4 @@
-import type { LoginErrorCode } from '../errors';
+import type { LoginErrorCode } from '../shared/errors';
 
 /** The claims of a verified token, as the user loader and `hasScopes` see them. */
 export interface TokenPayload {

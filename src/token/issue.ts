@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DURATION_HINT, type Duration, durationSeconds } from '../shared/duration';
 import { isPlainObject, isScopeToken, type TokenPayload, type TokenType } from './claims';
-import { DURATION_HINT, type Duration, durationSeconds } from './duration';
 import { refuseUnknownKeys } from './request-keys';
 
 /** The claims a token is made from; `sub` identifies the user. */

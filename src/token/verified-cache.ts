@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { LoginConfigurationError } from '../errors';
+import { LoginConfigurationError } from '../shared/errors';
 import { type Checked, type TokenPayload, timeFailure } from './claims';
 import { type VerifyPolicy, verifyToken } from './verify';
 

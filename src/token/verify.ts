@@ -1,6 +1,6 @@
+import { signatureValid } from '../keys/signature';
 import type { KeySelector } from '../keys/source';
 import { type Checked, type ClaimPolicy, checkClaims, isPlainObject, rejected, type TokenPayload } from './claims';
-import { signatureValid } from './signature';
 
 /** A JWS compact serialisation: three base64url parts, the last (the signature) may be empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

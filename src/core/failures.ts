@@ -1,3 +1,6 @@
+import type { AuthFailureHook, ErrorFactory } from '../config/options';
+import type { Exchange } from '../frameworks';
+import type { LoginLogger } from '../revocation/guarded-store';
 import {
   bearerChallenge,
   CsrfError,
@@ -6,10 +9,7 @@ import {
   InvalidCredentialsError,
   LoginError,
   type LoginErrorCode,
-} from './errors';
-import type { Exchange } from './frameworks';
-import type { AuthFailureHook, ErrorFactory } from './options';
-import type { LoginLogger } from './revocation/guarded-store';
+} from '../shared/errors';
 
 /** Why a login failed: the code, and the claim behind a `claim_invalid`. */
 export interface FailureReason {

@@ -1,6 +1,6 @@
-import { type ClaimPolicy, rejected } from '../token/claims';
-import type { VerifyPolicy } from '../token/verify';
-import { choiceOf, type KeyChoice, type KeySelector, type TrustedIssuer } from './source';
+import { choiceOf, type KeyChoice, type KeySelector, type TrustedIssuer } from '../keys/source';
+import { type ClaimPolicy, rejected } from './claims';
+import type { VerifyPolicy } from './verify';
 
 /** What every issuer's tokens must satisfy alike: the claim policy without `issuer` and `audience`. */
 export type CommonClaimPolicy = Omit<ClaimPolicy, 'issuer' | 'audience'>;

@@ -1,7 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { LoginConfigurationError } from '../errors';
-import { choiceOf, type KeyChoice, type KeySelector, type KeySource } from '../keys/source';
-import { type Rejection, rejected } from './claims';
+import { LoginConfigurationError } from '../shared/errors';
+import { type Rejection, rejected } from '../token/claims';
 import {
   type Algorithm,
   type EncryptedPrivateKey,
@@ -11,7 +10,8 @@ import {
   loadSigningKey,
   type PublicKeyInput,
   type Secret,
-} from './keys';
+} from './material';
+import { choiceOf, type KeyChoice, type KeySelector, type KeySource } from './source';
 
 /** One key of the `keys` option. Give `secret` (HS*), `privateKey` or `publicKey` (RS*, PS*, ES*). */
 export interface KeyConfig {

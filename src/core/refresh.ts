@@ -1,10 +1,10 @@
-import type { Authenticator } from '../authenticator';
-import { extractToken } from '../extraction';
 import { exchangeOf, type HttpExchange } from '../frameworks';
+import { extractToken } from '../http/extraction';
+import { retire, type TokenPair } from '../revocation/rotation';
 import type { TokenPayload } from '../token/claims';
 import { rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';
-import { retire, type TokenPair } from './rotation';
+import type { Authenticator } from './authenticator';
 
 /** `manager.refreshAccessToken(...)`: a new access token, never fresh, without rotating. */
 export async function refreshAccess(

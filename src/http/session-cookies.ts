@@ -1,7 +1,7 @@
+import type { Exchange } from '../frameworks';
+import type { TokenPayload } from '../token/claims';
 import { CSRF_COOKIE } from './csrf';
-import type { Exchange } from './frameworks';
 import { type CookieOptions, serializeCookie, writeCookie } from './set-cookie';
-import type { TokenPayload } from './token/claims';
 
 /** `setCookie` options: cookie attributes, plus `persistent` for "remember me". */
 export interface SessionCookieOptions extends CookieOptions {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import { LoginConfigurationError } from '../errors';
+import { LoginConfigurationError } from '../shared/errors';
 import type { JsonWebKeySet } from './key-ring';
 
 /** The JWS algorithms a manager can sign and verify with; `none` is never one of them. */

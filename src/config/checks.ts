@@ -1,15 +1,15 @@
-import { isClassSyntax, isLoaderClass, type UserLoaderOption } from './decorators/user-loader';
-import { LoginConfigurationError } from './errors';
-import { COOKIE_NAME } from './extraction/cookie';
+import { isClassSyntax, isLoaderClass, type UserLoaderOption } from '../decorators/user-loader';
+import { COOKIE_NAME } from '../http/extraction/cookie';
+import { checkCookieOptions, type SessionCookieOptions } from '../http/session-cookies';
+import { type JsonWebKeySet, type KeyConfig, type KeyRing, keyRingOf, singleKeyRing } from '../keys/key-ring';
+import { ALGORITHMS, type Algorithm, isAlgorithm, type Secret } from '../keys/material';
+import type { LoginLogger } from '../revocation/guarded-store';
+import { MemoryRevocationStore } from '../revocation/memory-store';
+import type { RevocationStore } from '../revocation/store';
+import { DURATION_HINT, durationSeconds } from '../shared/duration';
+import { LoginConfigurationError } from '../shared/errors';
+import { isScopeToken } from '../token/claims';
 import type { Clock, ErrorClass, ErrorFactory } from './options';
-import type { LoginLogger } from './revocation/guarded-store';
-import { MemoryRevocationStore } from './revocation/memory-store';
-import type { RevocationStore } from './revocation/store';
-import { checkCookieOptions, type SessionCookieOptions } from './session-cookies';
-import { isScopeToken } from './token/claims';
-import { DURATION_HINT, durationSeconds } from './token/duration';
-import { type JsonWebKeySet, type KeyConfig, type KeyRing, keyRingOf, singleKeyRing } from './token/key-ring';
-import { ALGORITHMS, type Algorithm, isAlgorithm, type Secret } from './token/keys';
 
 /** One check per option: each returns the value to use or throws a LoginConfigurationError with the fix. */
 

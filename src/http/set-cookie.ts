@@ -1,4 +1,4 @@
-import type { Exchange } from './frameworks';
+import type { Exchange } from '../frameworks';
 
 /** How `setCookie` and `clearCookie` write the cookie. */
 export interface CookieOptions {

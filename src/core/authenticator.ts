@@ -1,26 +1,26 @@
-import { preventCaching, varyOf } from './cache-control';
-import { csrfPasses, noteLoginCsrf } from './csrf';
-import { resolveUserLoader, type UserLoaderFunction } from './decorators/user-loader';
-import { KeySourceUnavailableError, LoginConfigurationError } from './errors';
-import { extractToken } from './extraction';
+import type { ResolvedOptions } from '../config/resolve';
+import { resolveUserLoader, type UserLoaderFunction } from '../decorators/user-loader';
+import type { Exchange } from '../frameworks';
+import { preventCaching, varyOf } from '../http/cache-control';
+import { csrfPasses, noteLoginCsrf } from '../http/csrf';
+import { extractToken } from '../http/extraction';
+import type { SessionCookieConfig } from '../http/session-cookies';
+import { renewFromCookie } from '../remember/remember';
+import { slideSession } from '../remember/sliding';
+import { GuardedStore } from '../revocation/guarded-store';
+import { familyLookups, familyRefusal } from '../revocation/rotation';
+import { revocationId } from '../revocation/token-id';
+import { KeySourceUnavailableError, LoginConfigurationError } from '../shared/errors';
+import type { MaybePromise } from '../shared/maybe-promise';
+import { andThen } from '../shared/maybe-promise';
+import { RequestMemo } from '../shared/request-memo';
+import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from '../token/claims';
+import type { IssuePolicy } from '../token/issue';
+import { signToken } from '../token/sign';
+import { verifyPolicyFor } from '../token/trust';
+import { VerifiedTokens } from '../token/verified-cache';
+import type { VerifyPolicy } from '../token/verify';
 import { type FailureReason, Failures } from './failures';
-import type { Exchange } from './frameworks';
-import { verifyPolicyFor } from './keys/trust';
-import type { MaybePromise } from './maybe-promise';
-import { andThen } from './maybe-promise';
-import { renewFromCookie } from './remember/remember';
-import { slideSession } from './remember/sliding';
-import { RequestMemo } from './request-memo';
-import type { ResolvedOptions } from './resolve-options';
-import { GuardedStore } from './revocation/guarded-store';
-import { familyLookups, familyRefusal } from './revocation/rotation';
-import { revocationId } from './revocation/token-id';
-import type { SessionCookieConfig } from './session-cookies';
-import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from './token/claims';
-import type { IssuePolicy } from './token/issue';
-import { signToken } from './token/sign';
-import { VerifiedTokens } from './token/verified-cache';
-import type { VerifyPolicy } from './token/verify';
 
 /** A verified, unrevoked token and its user, or why there is none. Loader exceptions and store outages reject instead. */
 export type Login<TUser> =

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { UserLoaderOption } from './decorators/user-loader';
-import type { LoginErrorCode } from './errors';
-import type { IssuerConfig } from './keys/options';
-import type { RemoteKeysOptions } from './keys/settings';
-import type { LoginLogger } from './revocation/guarded-store';
-import type { RevocationStore } from './revocation/store';
-import type { SessionCookieOptions } from './session-cookies';
-import type { Duration } from './token/duration';
-import type { JsonWebKeySet, KeyConfig } from './token/key-ring';
-import type { Algorithm, Secret } from './token/keys';
+import type { UserLoaderOption } from '../decorators/user-loader';
+import type { SessionCookieOptions } from '../http/session-cookies';
+import type { JsonWebKeySet, KeyConfig } from '../keys/key-ring';
+import type { Algorithm, Secret } from '../keys/material';
+import type { IssuerConfig } from '../keys/options';
+import type { RemoteKeysOptions } from '../keys/settings';
+import type { LoginLogger } from '../revocation/guarded-store';
+import type { RevocationStore } from '../revocation/store';
+import type { Duration } from '../shared/duration';
+import type { LoginErrorCode } from '../shared/errors';
 
 /** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
 export type ErrorClass = new () => Error;

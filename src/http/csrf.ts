@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Exchange } from '../frameworks';
+import { RequestMemo } from '../shared/request-memo';
+import type { TokenPayload } from '../token/claims';
 import { readCookie } from './extraction/cookie';
-import type { Exchange } from './frameworks';
-import { RequestMemo } from './request-memo';
-import type { TokenPayload } from './token/claims';
 
 /** The header a cookie-authenticated write must carry, holding the token's CSRF value (lower case, as Node gives headers). */
 export const CSRF_HEADER = 'x-csrf-token';

@@ -1,15 +1,15 @@
-import type { UserLoaderOption } from './decorators/user-loader';
-import { keySetup } from './keys/options';
-import type { TrustedIssuer } from './keys/source';
-import * as check from './option-checks';
+import type { UserLoaderOption } from '../decorators/user-loader';
+import type { SessionCookieOptions } from '../http/session-cookies';
+import type { KeyRing } from '../keys/key-ring';
+import { keySetup } from '../keys/options';
+import type { TrustedIssuer } from '../keys/source';
+import { refreshCookieName } from '../remember/options';
+import type { LoginLogger } from '../revocation/guarded-store';
+import { rotationOption } from '../revocation/rotation';
+import type { RevocationStore } from '../revocation/store';
+import { tokenCacheSize } from '../token/verified-cache';
+import * as check from './checks';
 import type { AuthFailureHook, Clock, ErrorFactory, LoginOptions } from './options';
-import { refreshCookieName } from './remember/options';
-import type { LoginLogger } from './revocation/guarded-store';
-import { rotationOption } from './revocation/rotation';
-import type { RevocationStore } from './revocation/store';
-import type { SessionCookieOptions } from './session-cookies';
-import type { KeyRing } from './token/key-ring';
-import { tokenCacheSize } from './token/verified-cache';
 
 /** Options after defaults and validation; what the manager runs on. */
 export interface ResolvedOptions<TUser> {

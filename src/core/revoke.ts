@@ -1,10 +1,10 @@
-import type { Authenticator } from '../authenticator';
-import { routeTokenType } from '../checkers';
 import type { Exchange } from '../frameworks';
+import { clearSessionCookies } from '../http/session-cookies';
 import { rememberedLogin } from '../remember/remember';
-import { clearSessionCookies } from '../session-cookies';
+import { revocationId } from '../revocation/token-id';
 import { isPlainObject, type TokenPayload } from '../token/claims';
-import { revocationId } from './token-id';
+import type { Authenticator } from './authenticator';
+import { routeTokenType } from './checkers';
 
 /**
  * `manager.revoke(token)`: refuses a token until it would have expired anyway, by its

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
+import { type RouteRequirement, routeRequirement } from '../decorators/route-marks';
+import { type Exchange, exchangeFor } from '../frameworks';
+import { loginCsrfPasses } from '../http/csrf';
+import { LoginConfigurationError } from '../shared/errors';
+import type { MaybePromise } from '../shared/maybe-promise';
+import { andThen } from '../shared/maybe-promise';
+import { RequestMemo } from '../shared/request-memo';
+import { grantsScopes, type TokenType } from '../token/claims';
 import type { Authenticator, Login } from './authenticator';
-import { loginCsrfPasses } from './csrf';
-import { type RouteRequirement, routeRequirement } from './decorators/route-marks';
-import { LoginConfigurationError } from './errors';
-import { type Exchange, exchangeFor } from './frameworks';
-import type { MaybePromise } from './maybe-promise';
-import { andThen } from './maybe-promise';
-import { RequestMemo } from './request-memo';
-import { grantsScopes, type TokenType } from './token/claims';
 
 interface Guard {
   auth: Authenticator<unknown>;
