@@ -3,33 +3,27 @@
  * @module routing-controllers-login
  */
 
-export type { AuthFailureHook, Clock, ErrorClass, ErrorFactory, LoginOptions } from './config/options';
+export type { LoginOptions } from './config/options';
 export type { LoginMiddleware } from './core/middleware';
-export { type ClassOrMethodDecorator, LoggedIn, type LoggedInOptions } from './decorators/logged-in';
+export type { LoggedInOptions } from './core/requirements';
+export type { AuthFailureHook, ErrorClass, ErrorFactory } from './core/settings';
+export type { MaybeUser, UserLoaderClass, UserLoaderFunction, UserLoaderOption } from './core/user-loader';
+export { LoggedIn } from './decorators/logged-in';
+export type { ClassOrMethodDecorator } from './decorators/mark';
 export { RequireCsrf } from './decorators/require-csrf';
 export { User, type UserOptions } from './decorators/user';
-export {
-  type MaybeUser,
-  UserLoader,
-  type UserLoaderClass,
-  type UserLoaderFunction,
-  type UserLoaderOption,
-} from './decorators/user-loader';
+export { UserLoader } from './decorators/user-loader';
 export type { HttpExchange, KoaContextLike, KoaLike } from './frameworks/exchange';
 export { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from './http/csrf';
 export { PasswordForm } from './http/password-form';
 export type { SessionCookieOptions } from './http/session-cookies';
 export type { CookieOptions } from './http/set-cookie';
-export type { JsonWebKeySet, KeyConfig } from './keys/key-ring';
-export {
-  ALGORITHMS,
-  type Algorithm,
-  type EncryptedPrivateKey,
-  type PublicKeyInput,
-  type Secret,
-} from './keys/material';
+export { ALGORITHMS, type Algorithm } from './keys/algorithms';
+export type { KeyConfig } from './keys/key-ring';
+export type { EncryptedPrivateKey, PublicKeyInput, Secret } from './keys/material';
 export type { IssuerConfig } from './keys/options';
 export type { RemoteKeysOptions } from './keys/settings';
+export type { JsonWebKeySet } from './keys/source';
 export { loginConfig } from './login-config';
 export { LoginManager } from './login-manager';
 export {
@@ -42,7 +36,6 @@ export {
   type WithLoginSecurityOptions,
   withLoginSecurity,
 } from './openapi';
-export type { LoginLogger } from './revocation/guarded-store';
 export { MemoryRevocationStore } from './revocation/memory-store';
 export {
   type RedisCommands,
@@ -51,6 +44,7 @@ export {
 } from './revocation/redis-store';
 export type { TokenPair } from './revocation/rotation';
 export type { RevocationLookup, RevocationStore } from './revocation/store';
+export type { Clock } from './shared/clock';
 export type { Duration } from './shared/duration';
 export {
   type BearerChallenge,
@@ -65,6 +59,7 @@ export {
   type LoginErrorCode,
   LoginStoreUnavailableError,
 } from './shared/errors';
+export type { LoginLogger } from './shared/logger';
 export type { MaybePromise } from './shared/maybe-promise';
 export type { ThrottleClient } from './throttle/client';
 export { TooManyLoginAttemptsError } from './throttle/error';

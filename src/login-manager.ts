@@ -5,9 +5,9 @@ import { Authenticator } from './core/authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor } from './core/checkers';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './core/middleware';
 import { refreshAccess, refreshPair } from './core/refresh';
+import { checkLoggedInOptions, type LoggedInOptions } from './core/requirements';
 import { logoutExchange, revokeToken } from './core/revoke';
-import { checkLoggedInOptions, type LoggedInOptions } from './decorators/logged-in';
-import type { UserLoaderFunction } from './decorators/user-loader';
+import type { UserLoaderFunction } from './core/user-loader';
 import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
 import { csrfValueFor } from './http/csrf';
 import {
@@ -17,7 +17,7 @@ import {
   writeSessionCookies,
 } from './http/session-cookies';
 import type { CookieOptions } from './http/set-cookie';
-import type { JsonWebKeySet } from './keys/key-ring';
+import type { JsonWebKeySet } from './keys/source';
 import { writeRememberCookie } from './remember/remember';
 import type { TokenPair } from './revocation/rotation';
 import { grantsScopes, type TokenPayload } from './token/claims';

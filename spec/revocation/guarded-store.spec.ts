@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { GuardedStore, type LoginLogger } from '../../src/revocation/guarded-store';
+import { GuardedStore } from '../../src/revocation/guarded-store';
 import { MemoryRevocationStore } from '../../src/revocation/memory-store';
 import type { RevocationStore } from '../../src/revocation/store';
 import { LoginStoreUnavailableError } from '../../src/shared/errors';
+import type { LoginLogger } from '../../src/shared/logger';
 
 const payload = (extra: Record<string, unknown> = {}) => ({
   sub: 'u',

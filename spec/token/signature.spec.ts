@@ -1,7 +1,8 @@
 import { constants, createHmac, createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ALGORITHMS, type Algorithm, loadSigningKey } from '../../src/keys/material';
+import { ALGORITHMS, type Algorithm } from '../../src/keys/algorithms';
+import { loadSigningKey } from '../../src/keys/material';
 import { signatureValid } from '../../src/keys/signature';
 import { HS256_SECRET, keyPair } from '../helpers/keys';
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { type KeyRing, keyRingOf } from '../../src/keys/key-ring';
-import type { KeySelector } from '../../src/keys/source';
 import { signToken } from '../../src/token/sign';
+import type { KeySelector, VerifyPolicy } from '../../src/token/trust';
 import { VerifiedTokens } from '../../src/token/verified-cache';
-import type { VerifyPolicy } from '../../src/token/verify';
 import { HS256_SECRET } from '../helpers/keys';
 
 const now = 1_700_000_000;

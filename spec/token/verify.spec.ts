@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { singleKeyRing } from '../../src/keys/key-ring';
 import { type ClaimPolicy, checkClaims, grantsScopes } from '../../src/token/claims';
 import { signToken } from '../../src/token/sign';
-import { type VerifyPolicy, verifyToken } from '../../src/token/verify';
+import type { VerifyPolicy } from '../../src/token/trust';
+import { verifyToken } from '../../src/token/verify';
 import { forge, HS256_SECRET, hmac, keyPair } from '../helpers/keys';
 
 const now = 1_700_000_000;

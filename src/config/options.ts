@@ -1,22 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import type { UserLoaderOption } from '../decorators/user-loader';
+import type { AuthFailureHook, ErrorClass, ErrorFactory } from '../core/settings';
+import type { UserLoaderOption } from '../core/user-loader';
 import type { SessionCookieOptions } from '../http/session-cookies';
-import type { JsonWebKeySet, KeyConfig } from '../keys/key-ring';
-import type { Algorithm, Secret } from '../keys/material';
+import type { Algorithm } from '../keys/algorithms';
+import type { KeyConfig } from '../keys/key-ring';
+import type { Secret } from '../keys/material';
 import type { IssuerConfig } from '../keys/options';
 import type { RemoteKeysOptions } from '../keys/settings';
-import type { LoginLogger } from '../revocation/guarded-store';
+import type { JsonWebKeySet } from '../keys/source';
 import type { RevocationStore } from '../revocation/store';
+import type { Clock } from '../shared/clock';
 import type { Duration } from '../shared/duration';
-import type { LoginErrorCode } from '../shared/errors';
-
-/** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
-export type ErrorClass = new () => Error;
-/** A function returning the error to throw, e.g. `() => new UnauthorizedError('Log in first')`. */
-export type ErrorFactory = () => Error;
-
-/** Milliseconds since the epoch, like `Date.now`. */
-export type Clock = () => number;
+import type { LoginLogger } from '../shared/logger';
 
 /** Everything `new LoginManager(options)` takes. */
 export interface LoginOptions<TUser = unknown> {
@@ -133,6 +127,3 @@ export interface LoginOptions<TUser = unknown> {
    */
   refreshCookieName?: string;
 }
-
-/** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
-export type AuthFailureHook = (code: LoginErrorCode, request: IncomingMessage | undefined) => void;

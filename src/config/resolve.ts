@@ -1,54 +1,13 @@
-import type { UserLoaderOption } from '../decorators/user-loader';
-import type { SessionCookieOptions } from '../http/session-cookies';
-import type { KeyRing } from '../keys/key-ring';
+import type { AuthFailureHook, ResolvedOptions } from '../core/settings';
+import * as http from '../http/options';
 import { keySetup } from '../keys/options';
-import type { TrustedIssuer } from '../keys/source';
 import { refreshCookieName } from '../remember/options';
-import type { LoginLogger } from '../revocation/guarded-store';
-import { rotationOption } from '../revocation/rotation';
-import type { RevocationStore } from '../revocation/store';
+import * as revocation from '../revocation/options';
+import * as check from '../shared/checks';
+import * as token from '../token/options';
 import { tokenCacheSize } from '../token/verified-cache';
-import * as check from './checks';
-import type { AuthFailureHook, Clock, ErrorFactory, LoginOptions } from './options';
-
-/** Options after defaults and validation; what the manager runs on. */
-export interface ResolvedOptions<TUser> {
-  /** The keys this manager signs with and publishes (empty for a manager that fetches its keys). */
-  keys: KeyRing;
-  /** The issuers whose tokens verify, with their keys. */
-  trust: TrustedIssuer[];
-  /** Seconds; verify-only managers only. */
-  maxTokenLifetime: number | undefined;
-  tokenUrl: string;
-  useHeader: boolean;
-  useCookie: boolean;
-  cookieName: string;
-  defaultExpiry: number;
-  notAuthenticatedError: ErrorFactory | undefined;
-  outOfScopeError: ErrorFactory | undefined;
-  userLoader: UserLoaderOption<TUser> | undefined;
-  scopes: Readonly<Record<string, string>>;
-  clock: Clock;
-  refreshExpiry: number;
-  revocationStore: RevocationStore;
-  storeTimeout: number;
-  csrf: boolean;
-  refreshCookieWithin: number | undefined;
-  cookieOptions: SessionCookieOptions;
-  logger: LoginLogger;
-  issuer: string | undefined;
-  audience: string[] | undefined;
-  clockTolerance: number;
-  maxAge: number | undefined;
-  requiredClaims: string[];
-  maxTokenLength: number;
-  exposeErrorDescriptions: boolean;
-  onAuthFailure: AuthFailureHook | undefined;
-  rotateRefreshTokens: boolean;
-  noStore: boolean;
-  tokenCacheSize: number;
-  refreshCookieName: string;
-}
+import * as manager from './checks';
+import type { LoginOptions } from './options';
 
 /**
  * Every option name: a `Record` over `keyof LoginOptions`, so an option added to the interface
@@ -107,34 +66,34 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const logger = check.logger(options.logger);
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
-  const revocationStore = check.revocationStore(options.revocationStore, clock);
-  const cookieName = check.cookieName(options.cookieName);
+  const revocationStore = revocation.revocationStore(options.revocationStore, clock);
+  const cookieName = http.cookieName(options.cookieName);
   return {
-    ...check.essentials(options),
+    ...manager.essentials(options),
     ...keySetup(options, { clock, logger, issuer, audience }),
     cookieName,
     defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
-    notAuthenticatedError: check.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
-    outOfScopeError: check.errorFactory(options.outOfScopeError, 'outOfScopeError'),
-    userLoader: check.userLoader(options.userLoader),
-    scopes: check.scopeDescriptions(options.scopes),
+    notAuthenticatedError: manager.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
+    outOfScopeError: manager.errorFactory(options.outOfScopeError, 'outOfScopeError'),
+    userLoader: manager.userLoader(options.userLoader),
+    scopes: manager.scopeDescriptions(options.scopes),
     clock,
     refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
     revocationStore,
     storeTimeout: check.storeTimeout(options.storeTimeout),
     csrf: check.flag('csrf', options.csrf, true),
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
-    cookieOptions: check.cookieOptions(options.cookieOptions),
+    cookieOptions: http.cookieOptions(options.cookieOptions),
     logger,
     issuer,
     audience,
-    clockTolerance: check.clockTolerance(options.clockTolerance),
+    clockTolerance: token.clockTolerance(options.clockTolerance),
     maxAge: check.duration('maxAge', options.maxAge),
-    requiredClaims: check.requiredClaims(options.requiredClaims),
-    maxTokenLength: check.maxTokenLength(options.maxTokenLength),
+    requiredClaims: token.requiredClaims(options.requiredClaims),
+    maxTokenLength: token.maxTokenLength(options.maxTokenLength),
     exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
-    rotateRefreshTokens: rotationOption(options.rotateRefreshTokens, revocationStore),
+    rotateRefreshTokens: revocation.rotationOption(options.rotateRefreshTokens, revocationStore),
     noStore: check.flag('noStore', options.noStore, true),
     tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
     refreshCookieName: refreshCookieName(options.refreshCookieName, cookieName),

@@ -1,5 +1,3 @@
-import type { ResolvedOptions } from '../config/resolve';
-import { resolveUserLoader, type UserLoaderFunction } from '../decorators/user-loader';
 import type { Exchange } from '../frameworks';
 import { preventCaching, varyOf } from '../http/cache-control';
 import { csrfPasses, noteLoginCsrf } from '../http/csrf';
@@ -10,17 +8,20 @@ import { slideSession } from '../remember/sliding';
 import { GuardedStore } from '../revocation/guarded-store';
 import { familyLookups, familyRefusal } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
+import { type Checked, type FailureReason, rejected } from '../shared/checked';
 import { KeySourceUnavailableError, LoginConfigurationError } from '../shared/errors';
 import type { MaybePromise } from '../shared/maybe-promise';
 import { andThen } from '../shared/maybe-promise';
 import { RequestMemo } from '../shared/request-memo';
-import { type Checked, rejected, type TokenPayload, type TokenType, tokenType } from '../token/claims';
+import { type TokenPayload, type TokenType, tokenType } from '../token/claims';
 import type { IssuePolicy } from '../token/issue';
 import { signToken } from '../token/sign';
+import type { VerifyPolicy } from '../token/trust';
 import { verifyPolicyFor } from '../token/trust';
 import { VerifiedTokens } from '../token/verified-cache';
-import type { VerifyPolicy } from '../token/verify';
-import { type FailureReason, Failures } from './failures';
+import { Failures } from './failures';
+import type { ResolvedOptions } from './settings';
+import { resolveUserLoader, type UserLoaderFunction } from './user-loader';
 
 /** A verified, unrevoked token and its user, or why there is none. Loader exceptions and store outages reject instead. */
 export type Login<TUser> =

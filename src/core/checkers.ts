@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
-import { type RouteRequirement, routeRequirement } from '../decorators/route-marks';
 import { type Exchange, exchangeFor } from '../frameworks';
 import { loginCsrfPasses } from '../http/csrf';
 import { LoginConfigurationError } from '../shared/errors';
@@ -9,6 +8,7 @@ import { andThen } from '../shared/maybe-promise';
 import { RequestMemo } from '../shared/request-memo';
 import { grantsScopes, type TokenType } from '../token/claims';
 import type { Authenticator, Login } from './authenticator';
+import { type RouteRequirement, routeRequirement } from './requirements';
 
 interface Guard {
   auth: Authenticator<unknown>;

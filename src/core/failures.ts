@@ -1,6 +1,5 @@
-import type { AuthFailureHook, ErrorFactory } from '../config/options';
 import type { Exchange } from '../frameworks';
-import type { LoginLogger } from '../revocation/guarded-store';
+import type { FailureReason } from '../shared/checked';
 import {
   bearerChallenge,
   CsrfError,
@@ -10,12 +9,8 @@ import {
   LoginError,
   type LoginErrorCode,
 } from '../shared/errors';
-
-/** Why a login failed: the code, and the claim behind a `claim_invalid`. */
-export interface FailureReason {
-  code: LoginErrorCode;
-  claim?: string;
-}
+import type { LoginLogger } from '../shared/logger';
+import type { AuthFailureHook, ErrorFactory } from './settings';
 
 /** The options `Failures` reads. */
 export interface FailureOptions {

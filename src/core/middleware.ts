@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LoginRequirementOptions } from '../decorators/logged-in';
 import type { Exchange, KoaContextLike } from '../frameworks/exchange';
 import { KoaExchange } from '../frameworks/koa';
 import { NodeExchange } from '../frameworks/node';
 import type { Authenticator } from './authenticator';
 import { checkLogin } from './checkers';
+import type { LoginRequirementOptions } from './requirements';
 
 /**
  * A middleware for express (4 and 5), plain Node `http` and Koa (2 and 3) alike: called

@@ -2,7 +2,8 @@ import type { Exchange } from '../frameworks';
 import { clearSessionCookies } from '../http/session-cookies';
 import { rememberedLogin } from '../remember/remember';
 import { revocationId } from '../revocation/token-id';
-import { isPlainObject, type TokenPayload } from '../token/claims';
+import { isPlainObject } from '../shared/json';
+import type { TokenPayload } from '../token/claims';
 import type { Authenticator } from './authenticator';
 import { routeTokenType } from './checkers';
 

@@ -1,5 +1,4 @@
-import type { ClassOrMethodDecorator } from './logged-in';
-import { markDecorator } from './route-marks';
+import { type ClassOrMethodDecorator, markDecorator } from './mark';
 
 /**
  * Requires the CSRF value on a route's POST, PUT, PATCH and DELETE requests even when

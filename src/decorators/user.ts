@@ -1,6 +1,7 @@
 import { createParamDecorator } from 'routing-controllers';
 import { injectUser } from '../core/checkers';
-import { LoginMark, markRoute } from './route-marks';
+import { LoginMark } from '../core/requirements';
+import { markRoute } from './mark';
 
 /** How `@User()` treats a request without a valid login. */
 export interface UserOptions {

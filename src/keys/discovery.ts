@@ -1,4 +1,4 @@
-import { isPlainObject } from '../token/claims';
+import { isPlainObject } from '../shared/json';
 import { type FetchLimits, fetchJson, urlProblem } from './fetch-json';
 import type { KeyLocation } from './remote-key-set';
 

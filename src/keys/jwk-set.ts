@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { isPlainObject } from '../token/claims';
-import type { RingKey } from './key-ring';
-import { type Algorithm, loadPublicKey } from './material';
+import { isPlainObject } from '../shared/json';
+import type { Algorithm } from './algorithms';
+import { loadPublicKey } from './material';
+import type { RingKey } from './source';
 
 /** A key found for a token, the key's algorithm differing from the token's, or nothing. */
 type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;

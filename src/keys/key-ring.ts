@@ -1,17 +1,16 @@
 import type { KeyObject } from 'node:crypto';
+import { type Rejection, rejected } from '../shared/checked';
 import { LoginConfigurationError } from '../shared/errors';
-import { type Rejection, rejected } from '../token/claims';
+import { type Algorithm, isAlgorithm } from './algorithms';
 import {
-  type Algorithm,
   type EncryptedPrivateKey,
   hmacKey,
-  isAlgorithm,
   loadPublicKey,
   loadSigningKey,
   type PublicKeyInput,
   type Secret,
 } from './material';
-import { choiceOf, type KeyChoice, type KeySelector, type KeySource } from './source';
+import type { JsonWebKeySet, KeySource, RingKey } from './source';
 
 /** One key of the `keys` option. Give `secret` (HS*), `privateKey` or `publicKey` (RS*, PS*, ES*). */
 export interface KeyConfig {
@@ -27,39 +26,11 @@ export interface KeyConfig {
   publicKey?: PublicKeyInput;
 }
 
-/** A JWK Set (RFC 7517 §5), as `manager.jwks()` returns and `/.well-known/jwks.json` serves. */
-export interface JsonWebKeySet {
-  /**
-   * The public keys, with `alg`, `use: 'sig'` and, when the key has one, `kid`. Typed here rather than as
-   * `node:crypto`'s `JsonWebKey`, which `@types/node` 25 and later no longer export.
-   */
-  keys: Array<{
-    /** The key type: `RSA`, `EC`... */
-    kty?: string;
-    /** The key id a token's `kid` names. */
-    kid?: string;
-    /** The one algorithm the key is for. */
-    alg?: string;
-    /** `sig` for a signature key. */
-    use?: string;
-    /** The key material (`n`, `e`, `crv`, `x`, `y`...) and any other member. */
-    [member: string]: unknown;
-  }>;
-}
-
-/** A parsed key: always able to verify, able to sign when it holds private material. */
-export interface RingKey {
-  kid: string | undefined;
-  algorithm: Algorithm;
-  verifyKey: KeyObject;
-  signKey: KeyObject | undefined;
-}
-
 /**
  * The manager's keys. A token picks its key by `kid` through a Map lookup, so a `kid`
  * is only ever an opaque id: never a path, a query or a URL.
  */
-export class KeyRing implements KeySource, KeySelector {
+export class KeyRing implements KeySource {
   /** Configured keys never change. */
   readonly version = 0;
   /** The key new tokens are signed with: the first one with private material. */
@@ -99,8 +70,10 @@ export class KeyRing implements KeySource, KeySelector {
     return key.algorithm === alg ? key : rejected('algorithm_not_allowed');
   }
 
-  select(header: Record<string, unknown>): KeyChoice {
-    return choiceOf(this.keyFor(header.alg, header.kid));
+  /** The key for a token's header, as verification asks for it (a `KeySelector` in token/trust.ts). */
+  select(header: Record<string, unknown>): { ok: true; key: RingKey } | Rejection {
+    const found = this.keyFor(header.alg, header.kid);
+    return 'ok' in found ? found : { ok: true, key: found };
   }
 
   allows(algorithm: unknown): boolean {

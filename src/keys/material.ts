@@ -1,25 +1,7 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../shared/errors';
-import type { JsonWebKeySet } from './key-ring';
-
-/** The JWS algorithms a manager can sign and verify with; `none` is never one of them. */
-export const ALGORITHMS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-] as const;
-
-/** One of {@link ALGORITHMS}: `'HS256'`, `'RS256'`, `'ES256'`... */
-export type Algorithm = (typeof ALGORITHMS)[number];
+import type { Algorithm } from './algorithms';
+import type { JsonWebKeySet } from './source';
 
 /** An encrypted PEM private key and the passphrase that opens it. */
 export interface EncryptedPrivateKey {
@@ -44,10 +26,6 @@ export interface SigningKey {
 
 const MIN_RSA_BITS = 2048;
 const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
-
-export function isAlgorithm(value: unknown): value is Algorithm {
-  return (ALGORITHMS as readonly unknown[]).includes(value);
-}
 
 /** Parses `secret` for `algorithm`, refusing anything that does not fit it. */
 export function loadSigningKey(secret: Secret, algorithm: Algorithm): SigningKey {

@@ -1,14 +1,15 @@
-import * as check from '../config/checks';
-import type { Clock } from '../config/options';
-import type { LoginLogger } from '../revocation/guarded-store';
-import { isPlainObject } from '../token/claims';
+import * as check from '../shared/checks';
+import type { Clock } from '../shared/clock';
+import { isPlainObject } from '../shared/json';
+import type { LoginLogger } from '../shared/logger';
+import { ALGORITHMS, type Algorithm, isAlgorithm } from './algorithms';
 import { discovered, jwksAt } from './discovery';
 import { urlProblem } from './fetch-json';
-import { type JsonWebKeySet, type KeyConfig, KeyRing, keyRingOf } from './key-ring';
-import type { Algorithm } from './material';
+import { type KeyConfig, KeyRing, keyRingOf, singleKeyRing } from './key-ring';
+import type { Secret } from './material';
 import { type KeyLocation, RemoteKeySet } from './remote-key-set';
 import { algorithmList, remoteSettings } from './settings';
-import type { TrustedIssuer } from './source';
+import type { JsonWebKeySet, TrustedIssuer } from './source';
 
 /** One issuer a manager trusts, in the `issuers` option: its `iss`, its audience, and where its keys are. */
 export interface IssuerConfig {
@@ -79,7 +80,7 @@ export function keySetup(options: KeyOptions, context: Context): KeySetup {
   } else {
     const stray = REMOTE_ONLY.find((name) => options[name] !== undefined);
     if (stray) fail(`\`${stray}\` is for keys fetched with \`jwksUri\`, \`discovery\` or \`issuers\`.`);
-    keys = check.keys(options);
+    keys = localKeys(options);
     trust = [{ issuer, audience, keys }];
   }
   const maxTokenLifetime = check.duration('maxTokenLifetime', options.maxTokenLifetime);
@@ -160,4 +161,22 @@ function issuerKeys(entry: Record<string, unknown>, issuer: string, remote: Remo
   if (entry.keys === undefined) return fail(`${where}give its keys: \`jwksUri\`, \`discovery: true\` or \`keys\`.`);
   if (entry.algorithms !== undefined) fail(`${where}\`algorithms\` is for fetched keys; each of \`keys\` has its own.`);
   return check.prefixed(where, () => keyRingOf(entry.keys as KeyConfig[] | JsonWebKeySet));
+}
+
+/** The key ring: from `secret` + `algorithm`, or from `keys` (a list, or a JWK Set for a verify-only manager). */
+export function localKeys(options: { secret?: unknown; algorithm?: unknown; keys?: unknown }): KeyRing {
+  const { secret, algorithm, keys: list } = options;
+  if (list !== undefined) {
+    if (secret !== undefined || algorithm !== undefined) {
+      fail('give `secret` (with `algorithm`) or `keys` (each with its own algorithm), not both.');
+    }
+    return keyRingOf(list as KeyConfig[] | JsonWebKeySet);
+  }
+  if (secret === undefined || secret === null || secret === '') {
+    fail('`secret` is required (is the environment variable you read it from set?), or give `keys`.');
+  }
+  if (algorithm !== undefined && !isAlgorithm(algorithm)) {
+    fail(`\`algorithm\` ${JSON.stringify(algorithm)} is not allowed; use one of ${ALGORITHMS.join(', ')}.`);
+  }
+  return singleKeyRing(secret as Secret, (algorithm ?? 'HS256') as Algorithm);
 }

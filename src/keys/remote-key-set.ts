@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../config/options';
-import type { LoginLogger } from '../revocation/guarded-store';
+import { type Rejection, rejected } from '../shared/checked';
+import type { Clock } from '../shared/clock';
+import type { LoginLogger } from '../shared/logger';
 import { OutageLog } from '../shared/outage';
-import { type Rejection, rejected } from '../token/claims';
+import type { Algorithm } from './algorithms';
 import { type FetchLimits, fetchJson } from './fetch-json';
 import { type FetchedKeys, readJwks } from './jwk-set';
-import type { RingKey } from './key-ring';
-import type { Algorithm } from './material';
-import type { KeySource } from './source';
+import type { KeySource, RingKey } from './source';
 
 /** How remote keys are fetched and kept; times in milliseconds. */
 export interface RemoteSettings extends FetchLimits {

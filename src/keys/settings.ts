@@ -1,7 +1,7 @@
-import * as check from '../config/checks';
+import * as check from '../shared/checks';
 import type { Duration } from '../shared/duration';
-import { isPlainObject } from '../token/claims';
-import { ALGORITHMS, type Algorithm } from './material';
+import { isPlainObject } from '../shared/json';
+import { ALGORITHMS, type Algorithm } from './algorithms';
 import type { RemoteSettings } from './remote-key-set';
 
 /** How JWK Sets are fetched and cached (the `remoteKeys` option). */

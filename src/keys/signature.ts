@@ -1,5 +1,5 @@
 import { constants, createHmac, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
-import type { Algorithm } from './material';
+import type { Algorithm } from './algorithms';
 
 /** How each JWS algorithm checks a signature (RFC 7518 §3): its hash, and its family's padding or encoding. */
 const HASH: Record<Algorithm, string> = {

@@ -1,5 +1,34 @@
-import type { ClaimPolicy, Rejection } from '../token/claims';
-import type { RingKey } from './key-ring';
+import type { KeyObject } from 'node:crypto';
+import type { Rejection } from '../shared/checked';
+import type { Algorithm } from './algorithms';
+
+/** A JWK Set (RFC 7517 §5), as `manager.jwks()` returns and `/.well-known/jwks.json` serves. */
+export interface JsonWebKeySet {
+  /**
+   * The public keys, with `alg`, `use: 'sig'` and, when the key has one, `kid`. Typed here rather than as
+   * `node:crypto`'s `JsonWebKey`, which `@types/node` 25 and later no longer export.
+   */
+  keys: Array<{
+    /** The key type: `RSA`, `EC`... */
+    kty?: string;
+    /** The key id a token's `kid` names. */
+    kid?: string;
+    /** The one algorithm the key is for. */
+    alg?: string;
+    /** `sig` for a signature key. */
+    use?: string;
+    /** The key material (`n`, `e`, `crv`, `x`, `y`...) and any other member. */
+    [member: string]: unknown;
+  }>;
+}
+
+/** A parsed key: always able to verify, able to sign when it holds private material. */
+export interface RingKey {
+  kid: string | undefined;
+  algorithm: Algorithm;
+  verifyKey: KeyObject;
+  signKey: KeyObject | undefined;
+}
 
 /**
  * Where one issuer's keys come from: configured keys, or a JWK Set fetched from a URL.
@@ -13,22 +42,9 @@ export interface KeySource {
   keyFor(alg: unknown, kid: unknown): RingKey | Rejection;
 }
 
-/** The key verification uses, and the claim policy of the issuer it belongs to when that is not the manager's. */
-export type KeyChoice = { ok: true; key: RingKey; policy?: ClaimPolicy } | Rejection;
-
-/** What verification asks for a key: the token's decoded header and claims in, a key or a refusal out. */
-export interface KeySelector {
-  /** Grows whenever any usable key changes. */
-  readonly version: number;
-  select(header: Record<string, unknown>, claims: Record<string, unknown>): KeyChoice;
-}
-
 /** One issuer a manager trusts: the `iss` it names (or any, when undefined), its audience and its keys. */
 export interface TrustedIssuer {
   issuer: string | undefined;
   audience: string[] | undefined;
   keys: KeySource;
 }
-
-/** A key source's answer as a choice; an answer is a rejection exactly when it has `ok`. */
-export const choiceOf = (found: RingKey | Rejection): KeyChoice => ('ok' in found ? found : { ok: true, key: found });

@@ -1,5 +1,5 @@
 import { getMetadataArgsStorage, type MetadataArgsStorage } from 'routing-controllers';
-import { type RouteRequirement, routeRequirement } from '../decorators/route-marks';
+import { type RouteRequirement, routeRequirement } from '../core/requirements';
 
 /** A routing-controllers action and what its login decorators ask of a request. */
 export interface LoginRoute {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MetadataArgsStorage } from 'routing-controllers';
-import type { RouteRequirement } from '../decorators/route-marks';
+import type { RouteRequirement } from '../core/requirements';
 import type { LoginManager } from '../login-manager';
 import { LoginConfigurationError } from '../shared/errors';
 import { findOperation, type Operation, operationsOf } from './operations';

@@ -1,12 +1,12 @@
-import * as check from '../config/checks';
 import { CSRF_COOKIE } from '../http/csrf';
-import { LoginConfigurationError } from '../shared/errors';
+import * as http from '../http/options';
+import { fail } from '../shared/checks';
 
 /** `refreshCookieName`: a cookie name of its own, default `'refresh-token'`. */
 export function refreshCookieName(value: unknown, cookieName: string): string {
-  const name = check.cookieName(value ?? 'refresh-token', 'refreshCookieName');
+  const name = http.cookieName(value ?? 'refresh-token', 'refreshCookieName');
   if (name === cookieName || name === CSRF_COOKIE) {
-    throw new LoginConfigurationError(`\`refreshCookieName\` must differ from \`cookieName\` and '${CSRF_COOKIE}'.`);
+    fail(`\`refreshCookieName\` must differ from \`cookieName\` and '${CSRF_COOKIE}'.`);
   }
   return name;
 }

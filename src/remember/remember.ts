@@ -1,5 +1,4 @@
 import type { Authenticator, Login } from '../core/authenticator';
-import type { FailureReason } from '../core/failures';
 import type { Exchange } from '../frameworks';
 import { csrfPasses } from '../http/csrf';
 import { readCookie } from '../http/extraction/cookie';
@@ -12,8 +11,10 @@ import {
 import { writeCookie } from '../http/set-cookie';
 import { reuseDetected } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
+import type { FailureReason } from '../shared/checked';
+import { rejected } from '../shared/checked';
 import type { MaybePromise } from '../shared/maybe-promise';
-import { rejected, type TokenPayload } from '../token/claims';
+import type { TokenPayload } from '../token/claims';
 import { rememberedClaims, rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';
 

@@ -1,16 +1,9 @@
 import { LoginStoreUnavailableError } from '../shared/errors';
+import type { LoginLogger } from '../shared/logger';
 import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import { OutageLog, within } from '../shared/outage';
 import type { TokenPayload } from '../token/claims';
 import type { RevocationLookup, RevocationStore } from './store';
-
-/** Where the library reports a store outage; `console` fits. */
-export interface LoginLogger {
-  /** A store outage began: `error` is what the store threw, if it threw. */
-  error(message: string, error?: unknown): void;
-  /** The store answers again. */
-  warn(message: string): void;
-}
 
 /** Refused by id, or by a `revokeAllFor` cut-off at or after its `iat`. */
 function refuses({ revoked, cutoff }: RevocationLookup, iat: number | undefined): boolean {

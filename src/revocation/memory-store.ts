@@ -1,4 +1,4 @@
-import type { Clock } from '../config/options';
+import type { Clock } from '../shared/clock';
 import { ExpiryHeap } from '../shared/expiry-heap';
 import type { RevocationLookup, RevocationStore } from './store';
 

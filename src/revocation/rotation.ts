@@ -1,10 +1,8 @@
-import * as check from '../config/checks';
-import type { FailureReason } from '../core/failures';
-import { LoginConfigurationError } from '../shared/errors';
+import type { FailureReason } from '../shared/checked';
+import type { LoginLogger } from '../shared/logger';
 import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import type { TokenPayload, TokenType } from '../token/claims';
-import type { GuardedStore, LoginLogger } from './guarded-store';
-import type { RevocationStore } from './store';
+import type { GuardedStore } from './guarded-store';
 
 /** An access token and the refresh token to use next time. */
 export interface TokenPair {
@@ -19,18 +17,6 @@ export interface RotationContext {
   store: GuardedStore;
   options: { rotateRefreshTokens: boolean; clock: () => number; logger: LoginLogger };
   maxLifetime(): number;
-}
-
-/** `rotateRefreshTokens`: on by default, and then the store must retire tokens atomically. */
-export function rotationOption(value: unknown, store: RevocationStore): boolean {
-  const rotate = check.flag('rotateRefreshTokens', value, true);
-  if (rotate && (typeof store.retire !== 'function' || typeof store.retiredAt !== 'function')) {
-    throw new LoginConfigurationError(
-      '`revocationStore` has no retire/retiredAt methods, which refresh-token rotation needs: implement them ' +
-        '(see RevocationStore), use MemoryRevocationStore or RedisRevocationStore, or set rotateRefreshTokens: false.',
-    );
-  }
-  return rotate;
 }
 
 /** What the store knows of a token's family, and (rotation) whether this refresh token was used. */

@@ -1,4 +1,4 @@
-import type { LoginLogger } from '../revocation/guarded-store';
+import type { LoginLogger } from './logger';
 
 /**
  * Logs the outage of something the library depends on (a store, a key source) once when

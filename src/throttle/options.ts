@@ -1,7 +1,7 @@
-import * as check from '../config/checks';
-import type { LoginLogger } from '../revocation/guarded-store';
+import * as check from '../shared/checks';
 import type { Duration } from '../shared/duration';
 import { LoginConfigurationError } from '../shared/errors';
+import type { LoginLogger } from '../shared/logger';
 import { MemoryThrottleStore } from './memory-store';
 import type { ThrottleLimits, ThrottleStore } from './store';
 

@@ -1,4 +1,5 @@
-import type { LoginErrorCode } from '../shared/errors';
+import { type Checked, type Rejection, rejected } from '../shared/checked';
+import { isPlainObject } from '../shared/json';
 
 /** The claims of a verified token, as the user loader and `hasScopes` see them. */
 export interface TokenPayload {
@@ -33,32 +34,11 @@ export interface TokenPayload {
 /** What a token is for: access tokens open routes, refresh tokens only mint new access tokens. */
 export type TokenType = 'access' | 'refresh';
 
-/** The outcome of checking a token; failures say why, for `LoginError.code`. */
-export type Checked<T> = { ok: true; value: T } | Rejection;
-
-/** Why a token was refused; `claim` names the claim behind a `claim_invalid`. */
-export interface Rejection {
-  ok: false;
-  code: LoginErrorCode;
-  claim?: string;
-  /** A fetch of keys under way that may know the token's key: verify again once it settles (it never rejects). */
-  pending?: Promise<void>;
-}
-
-export const rejected = (code: LoginErrorCode, claim?: string): Rejection =>
-  claim === undefined ? { ok: false, code } : { ok: false, code, claim };
-
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 export function isScopeToken(value: unknown): value is string {
   return typeof value === 'string' && SCOPE_TOKEN.test(value);
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DURATION_HINT, type Duration, durationSeconds } from '../shared/duration';
-import { isPlainObject, isScopeToken, type TokenPayload, type TokenType } from './claims';
+import { isPlainObject } from '../shared/json';
+import { isScopeToken, type TokenPayload, type TokenType } from './claims';
 import { refuseUnknownKeys } from './request-keys';
 
 /** The claims a token is made from; `sub` identifies the user. */

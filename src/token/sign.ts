@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import type { RingKey } from '../keys/key-ring';
+import type { RingKey } from '../keys/source';
 
 /**
  * Signs `claims` as they are (the caller has set `iat`, which jsonwebtoken then keeps,

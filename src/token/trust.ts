@@ -1,6 +1,28 @@
-import { choiceOf, type KeyChoice, type KeySelector, type TrustedIssuer } from '../keys/source';
-import { type ClaimPolicy, rejected } from './claims';
-import type { VerifyPolicy } from './verify';
+import type { RingKey, TrustedIssuer } from '../keys/source';
+import type { Rejection } from '../shared/checked';
+import { rejected } from '../shared/checked';
+import type { ClaimPolicy } from './claims';
+
+/** The key verification uses, and the claim policy of the issuer it belongs to when that is not the manager's. */
+export type KeyChoice = { ok: true; key: RingKey; policy?: ClaimPolicy } | Rejection;
+
+/** What verification asks for a key: the token's decoded header and claims in, a key or a refusal out. */
+export interface KeySelector {
+  /** Grows whenever any usable key changes. */
+  readonly version: number;
+  select(header: Record<string, unknown>, claims: Record<string, unknown>): KeyChoice;
+}
+
+/** A key source's answer as a choice; an answer is a rejection exactly when it has `ok`. */
+export const choiceOf = (found: RingKey | Rejection): KeyChoice => ('ok' in found ? found : { ok: true, key: found });
+
+/** How tokens are verified: the claim policy, the keys, the length limit. */
+export interface VerifyPolicy extends ClaimPolicy {
+  /** Picks the key (and, with several issuers, the claim policy) for a token. */
+  keys: KeySelector;
+  /** Longer tokens are refused before any decoding or crypto. */
+  maxTokenLength: number;
+}
 
 /** What every issuer's tokens must satisfy alike: the claim policy without `issuer` and `audience`. */
 export type CommonClaimPolicy = Omit<ClaimPolicy, 'issuer' | 'audience'>;

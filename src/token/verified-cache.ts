@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
+import type { Checked } from '../shared/checked';
 import { LoginConfigurationError } from '../shared/errors';
-import { type Checked, type TokenPayload, timeFailure } from './claims';
-import { type VerifyPolicy, verifyToken } from './verify';
+import { type TokenPayload, timeFailure } from './claims';
+import type { VerifyPolicy } from './trust';
+import { verifyToken } from './verify';
 
 /** How many verified tokens a manager remembers by default. */
 const DEFAULT_TOKEN_CACHE_SIZE = 10_000;

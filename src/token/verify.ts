@@ -1,19 +1,14 @@
 import { signatureValid } from '../keys/signature';
-import type { KeySelector } from '../keys/source';
-import { type Checked, type ClaimPolicy, checkClaims, isPlainObject, rejected, type TokenPayload } from './claims';
+import { type Checked, rejected } from '../shared/checked';
+import { isPlainObject } from '../shared/json';
+import { checkClaims, type TokenPayload } from './claims';
+import type { VerifyPolicy } from './trust';
 
 /** A JWS compact serialisation: three base64url parts, the last (the signature) may be empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** `typ` values meaning "a JWT" (RFC 7519 §5.1, RFC 9068 §2.1), compared case-insensitively. */
 const JWT_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
-
-export interface VerifyPolicy extends ClaimPolicy {
-  /** Picks the key (and, with several issuers, the claim policy) for a token. */
-  keys: KeySelector;
-  /** Longer tokens are refused before any decoding or crypto. */
-  maxTokenLength: number;
-}
 
 /**
  * Checks a token completely, cheapest checks first: length, shape, header, the key its

@@ -1,10 +1,50 @@
 import { getMetadataArgsStorage } from 'routing-controllers';
 import { LoginConfigurationError } from '../shared/errors';
 import { isScopeToken } from '../token/claims';
-import { explainForgottenLoginConfig } from './forgotten-config';
-import type { ClassOrMethodDecorator } from './logged-in';
 
-type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf';
+/** What `@LoggedIn()` requires besides a valid login. */
+export interface LoggedInOptions {
+  /** Every one of these must be in the token's `scopes` (403 otherwise). */
+  scopes?: string[];
+  /** A refresh route: it takes refresh tokens only (an access token is a 401 here, and a refresh token everywhere else). */
+  refresh?: boolean;
+  /** Only a token from a password login made just now (`createAccessToken({ fresh: true })`); else 401 `fresh_login_required`. */
+  fresh?: boolean;
+}
+
+/** `LoggedInOptions` checked, with defaults: what `@LoggedIn()` and `requireLogin()` require. */
+export interface LoginRequirementOptions {
+  /** Every one must be in the token's `scopes`. */
+  scopes: readonly string[];
+  /** Refresh tokens only. */
+  refresh: boolean;
+  /** A token from a password login made just now. */
+  fresh: boolean;
+}
+
+const KNOWN = new Set(['scopes', 'refresh', 'fresh']);
+
+/** Checks `@LoggedIn()`/`requireLogin()` options: a typo or a wrong type throws instead of guarding less. */
+export function checkLoggedInOptions(options: LoggedInOptions, caller: string): LoginRequirementOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${caller} takes { scopes?, refresh?, fresh? }.`);
+  const unknown = Object.keys(options).filter((key) => !KNOWN.has(key));
+  if (unknown.length) {
+    throw new TypeError(`${caller}: unknown option ${unknown.join(', ')}; it takes scopes, refresh and fresh.`);
+  }
+  const scopes = checkScopes(options.scopes, caller);
+  const { refresh = false, fresh = false } = options;
+  if (typeof refresh !== 'boolean' || typeof fresh !== 'boolean') {
+    throw new TypeError(`${caller}: \`refresh\` and \`fresh\` are booleans.`);
+  }
+  if (refresh && fresh) {
+    throw new TypeError(`${caller}: a refresh token is never fresh; \`refresh\` and \`fresh\` exclude each other.`);
+  }
+  return { scopes, refresh, fresh };
+}
+
+/** What a decorator marks a route with. */
+export type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf';
 
 /**
  * What one decorator asks of a route. Marks ride in routing-controllers' own
@@ -22,23 +62,6 @@ export class LoginMark {
   ) {}
 }
 
-/**
- * A decorator for a class (every route of it) or a string-named route method that adds
- * one mark: the body of `@LoggedIn()` and `@RequireCsrf()`. `name` is the decorator's, for the error.
- */
-export function markDecorator(
-  name: string,
-  kind: MarkKind,
-  scopes?: readonly string[],
-  flags?: LoginMark['flags'],
-): ClassOrMethodDecorator {
-  return (target, method) => {
-    if (typeof method === 'symbol') throw new TypeError(`${name} goes on a class or a string-named method.`);
-    const controller = typeof target === 'function' ? target : target.constructor;
-    markRoute(new LoginMark(controller, method, kind, scopes, flags));
-  };
-}
-
 /** What a route needs, all its decorators added up. */
 export interface RouteRequirement {
   /** False only when every mark is an optional `@User`: then a missing login is no error. */
@@ -54,34 +77,13 @@ export interface RouteRequirement {
 
 type ResponseHandlerMetadataArgs = ReturnType<typeof getMetadataArgsStorage>['responseHandlers'][number];
 
-const isMark = (value: unknown): value is LoginMark => value instanceof LoginMark;
-const asArray = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const isMark = (value: unknown): value is LoginMark => value instanceof LoginMark;
+export const asArray = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-function authorizedHandlers(): ResponseHandlerMetadataArgs[] {
+/** routing-controllers' `@Authorized` metadata entries, where the marks ride. */
+export function authorizedHandlers(): ResponseHandlerMetadataArgs[] {
   return getMetadataArgsStorage().responseHandlers.filter((handler) => handler.type === 'authorized');
-}
-
-/**
- * Adds `mark` to the `@Authorized` metadata of a class or method. routing-controllers
- * reads only the first such entry per class or method, so a mark joins an existing
- * entry instead of queueing behind it (where it would be silently ignored).
- */
-export function markRoute(mark: LoginMark): void {
-  explainForgottenLoginConfig(mark.target);
-  const existing = authorizedHandlers().find((h) => h.target === mark.target && h.method === mark.method);
-  if (!existing) {
-    getMetadataArgsStorage().responseHandlers.push({
-      type: 'authorized',
-      target: mark.target,
-      method: mark.method as string,
-      value: [mark],
-    });
-    return;
-  }
-  const values = asArray(existing.value);
-  // A plain @Authorized entry means "login required"; keep saying so once marks join it.
-  const keepRequired = values.some(isMark) ? [] : [new LoginMark(mark.target, mark.method, 'logged-in')];
-  existing.value = [...values, ...keepRequired, mark];
 }
 
 const requirements = new WeakMap<readonly unknown[], RouteRequirement>();
@@ -136,6 +138,7 @@ function skippedEntries(mark: LoginMark): unknown[] {
   });
 }
 
+/** Checks a `scopes` option: scope names without spaces or quotes, de-duplicated. */
 export function checkScopes(scopes: unknown, decorator: string): readonly string[] {
   if (scopes === undefined) return [];
   if (!Array.isArray(scopes) || !scopes.every(isScopeToken)) {

@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+import type { SessionCookieOptions } from '../http/session-cookies';
+import type { KeyRing } from '../keys/key-ring';
+import type { TrustedIssuer } from '../keys/source';
+import type { RevocationStore } from '../revocation/store';
+import type { Clock } from '../shared/clock';
+import type { LoginErrorCode } from '../shared/errors';
+import type { LoginLogger } from '../shared/logger';
+import type { UserLoaderOption } from './user-loader';
+
+/** An `Error` subclass constructed with no arguments, e.g. `class NotLoggedIn extends Error {}`. */
+export type ErrorClass = new () => Error;
+/** A function returning the error to throw, e.g. `() => new UnauthorizedError('Log in first')`. */
+export type ErrorFactory = () => Error;
+
+/** `onAuthFailure`: sees every refusal; what it returns or throws changes nothing. */
+export type AuthFailureHook = (code: LoginErrorCode, request: IncomingMessage | undefined) => void;
+
+/** Options after defaults and validation; what the manager runs on. */
+export interface ResolvedOptions<TUser> {
+  /** The keys this manager signs with and publishes (empty for a manager that fetches its keys). */
+  keys: KeyRing;
+  /** The issuers whose tokens verify, with their keys. */
+  trust: TrustedIssuer[];
+  /** Seconds; verify-only managers only. */
+  maxTokenLifetime: number | undefined;
+  tokenUrl: string;
+  useHeader: boolean;
+  useCookie: boolean;
+  cookieName: string;
+  defaultExpiry: number;
+  notAuthenticatedError: ErrorFactory | undefined;
+  outOfScopeError: ErrorFactory | undefined;
+  userLoader: UserLoaderOption<TUser> | undefined;
+  scopes: Readonly<Record<string, string>>;
+  clock: Clock;
+  refreshExpiry: number;
+  revocationStore: RevocationStore;
+  storeTimeout: number;
+  csrf: boolean;
+  refreshCookieWithin: number | undefined;
+  cookieOptions: SessionCookieOptions;
+  logger: LoginLogger;
+  issuer: string | undefined;
+  audience: string[] | undefined;
+  clockTolerance: number;
+  maxAge: number | undefined;
+  requiredClaims: string[];
+  maxTokenLength: number;
+  exposeErrorDescriptions: boolean;
+  onAuthFailure: AuthFailureHook | undefined;
+  rotateRefreshTokens: boolean;
+  noStore: boolean;
+  tokenCacheSize: number;
+  refreshCookieName: string;
+}

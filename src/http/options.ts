@@ -1,0 +1,22 @@
+import { fail } from '../shared/checks';
+import { COOKIE_NAME } from './extraction/cookie';
+import { checkCookieOptions, type SessionCookieOptions } from './session-cookies';
+
+/** A cookie name (RFC 6265 token); `option` names the option in the message. */
+export function cookieName(name: unknown = 'access-token', option = 'cookieName'): string {
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
+    fail(`\`${option}\` ${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~).`);
+  }
+  return name as string;
+}
+
+/** `cookieOptions`: the attributes `setCookie` would accept, checked now so a bad one fails at construction. */
+export function cookieOptions(value: unknown = {}): SessionCookieOptions {
+  if (typeof value !== 'object' || value === null) fail('`cookieOptions` is an object like { secure: true }.');
+  try {
+    checkCookieOptions(value as SessionCookieOptions);
+  } catch (error) {
+    fail(`\`cookieOptions\`: ${(error as Error).message.replace(/^setCookie: /, '')}`);
+  }
+  return { ...(value as SessionCookieOptions) };
+}

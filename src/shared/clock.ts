@@ -1,0 +1,2 @@
+/** Milliseconds since the epoch, like `Date.now`. */
+export type Clock = () => number;
