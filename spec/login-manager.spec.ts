@@ -7,6 +7,7 @@ import {
   LoggedIn,
   LoginConfigurationError,
   LoginManager,
+  type LoginOptions,
   type TokenPayload,
   User,
   UserLoader,
@@ -73,6 +74,48 @@ class CookieController {
 }
 
 const managerWithLoaderClass = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: AccountService });
+
+/** Every option name, checked by the compiler against LoginOptions: a new option joins this list. */
+const EVERY_OPTION = {
+  secret: true,
+  tokenUrl: true,
+  algorithm: true,
+  useHeader: true,
+  useCookie: true,
+  cookieName: true,
+  defaultExpiry: true,
+  notAuthenticatedError: true,
+  outOfScopeError: true,
+  userLoader: true,
+  scopes: true,
+  clock: true,
+  refreshExpiry: true,
+  revocationStore: true,
+  storeTimeout: true,
+  csrf: true,
+  refreshCookieWithin: true,
+  cookieOptions: true,
+  logger: true,
+  keys: true,
+  issuer: true,
+  audience: true,
+  clockTolerance: true,
+  maxAge: true,
+  requiredClaims: true,
+  maxTokenLength: true,
+  exposeErrorDescriptions: true,
+  onAuthFailure: true,
+  jwksUri: true,
+  discovery: true,
+  algorithms: true,
+  issuers: true,
+  remoteKeys: true,
+  maxTokenLifetime: true,
+  rotateRefreshTokens: true,
+  noStore: true,
+  tokenCacheSize: true,
+  refreshCookieName: true,
+} satisfies Record<keyof LoginOptions, true>;
 
 describe('LoginManager', () => {
   const manager = new LoginManager<Account>({
@@ -290,11 +333,30 @@ describe('LoginManager', () => {
         loose.tokenUrl = '/elsewhere';
       }).to.throw(TypeError, /tokenUrl/);
       expect(frozen.tokenUrl).to.equal('/t');
+      expect(loose.notAuthenticatedError).to.equal(undefined);
       const error = await frozen.getCurrentUser('not-a-token').catch((e: unknown) => e);
       expect(error).to.be.instanceOf(InvalidCredentialsError);
       expect(() => {
         (frozen.scopes as Record<string, string>).extra = 'x';
       }).to.throw(TypeError);
+    });
+
+    it('names the fix, passing it to the constructor, for every option assigned afterwards', () => {
+      const frozen = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/t' }) as unknown as Record<string, unknown>;
+      for (const name of Object.keys(EVERY_OPTION)) {
+        expect(() => {
+          frozen[name] = undefined;
+        }, name).to.throw(TypeError, `pass \`${name}\` to new LoginManager({ ..., ${name} })`);
+      }
+      expect(Object.isFrozen(frozen)).to.equal(true);
+    });
+
+    it('still reads tokenUrl and scopes, and still calls userLoader(), whose names are options too', () => {
+      const manager = new LoginManager<{ sub: string }>({ secret: HS256_SECRET, tokenUrl: '/t', scopes: { a: 'A' } });
+      expect(manager.tokenUrl).to.equal('/t');
+      expect(manager.scopes).to.deep.equal({ a: 'A' });
+      const loader = (sub: string) => ({ sub });
+      expect(manager.userLoader(loader)).to.equal(loader);
     });
 
     it('lets a subclass add its own fields (it freezes itself if it wants to)', () => {

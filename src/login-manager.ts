@@ -1,6 +1,6 @@
 import type { AuthorizationChecker, CurrentUserChecker } from 'routing-controllers';
 import type { LoginOptions } from './config/options';
-import { resolveOptions } from './config/resolve';
+import { refuseLateOptions, resolveOptions } from './config/resolve';
 import { Authenticator } from './core/authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor } from './core/checkers';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './core/middleware';
@@ -30,10 +30,6 @@ import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from './
  * Frozen once constructed: options cannot change afterwards (build a new manager).
  */
 export class LoginManager<TUser = unknown> {
-  /** Where clients get a token. */
-  readonly tokenUrl: string;
-  /** Scope name → description, as configured. */
-  readonly scopes: Readonly<Record<string, string>>;
   /** routing-controllers' `authorizationChecker`, bound to this manager. */
   readonly authorizationChecker: AuthorizationChecker;
   /** routing-controllers' `currentUserChecker`, bound to this manager. */
@@ -41,16 +37,29 @@ export class LoginManager<TUser = unknown> {
   /** @internal */
   readonly auth: Authenticator<TUser>;
 
+  static {
+    refuseLateOptions(LoginManager.prototype, 'LoginManager');
+  }
+
   /** Validates every option now: a bad one throws a `LoginConfigurationError` saying how to fix it. */
   constructor(options: LoginOptions<TUser>) {
     this.auth = new Authenticator(resolveOptions(options));
-    this.tokenUrl = this.auth.options.tokenUrl;
-    this.scopes = Object.freeze(this.auth.options.scopes);
+    Object.freeze(this.auth.options.scopes);
     this.authorizationChecker = authorizationCheckerFor(this.auth);
     this.currentUserChecker = currentUserCheckerFor(this.auth);
     // Options are read once, here: assigning one afterwards would do nothing, so it throws
-    // instead (in strict mode). A subclass that adds fields freezes itself when done.
+    // (an option's name says how: see refuseLateOptions). A subclass that adds fields freezes itself when done.
     if (new.target === LoginManager) Object.freeze(this);
+  }
+
+  /** Where clients get a token. */
+  get tokenUrl(): string {
+    return this.auth.options.tokenUrl;
+  }
+
+  /** Scope name → description, as configured (frozen). */
+  get scopes(): Readonly<Record<string, string>> {
+    return this.auth.options.scopes;
   }
 
   /** A signed access token for `data.sub`, expiring after `expiresIn` (default `defaultExpiry`). */

@@ -55,6 +55,30 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
 };
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
+/**
+ * Makes assigning any option to a manager after construction (`manager.notAuthenticatedError = X`,
+ * as fastapi-login allows) throw the fix, instead of the engine's "object is not extensible":
+ * options are read once, by the constructor. One accessor per option name on `prototype`;
+ * reading keeps what it read before (the `tokenUrl` and `scopes` getters, the `userLoader` method).
+ */
+export function refuseLateOptions(prototype: object, className: string): void {
+  for (const name of KNOWN_OPTIONS) {
+    const before = Object.getOwnPropertyDescriptor(prototype, name);
+    const value: unknown = before?.value;
+    Object.defineProperty(prototype, name, {
+      configurable: true,
+      enumerable: false,
+      get: before?.get ?? (before ? () => value : undefined),
+      set() {
+        throw new TypeError(
+          `routing-controllers-login: options are read once, when the ${className} is built: ` +
+            `pass \`${name}\` to new ${className}({ ..., ${name} }) instead of assigning it afterwards.`,
+        );
+      },
+    });
+  }
+}
+
 /** Applies defaults and refuses, with the fix in the message, anything that cannot work. */
 export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOptions<TUser> {
   if (typeof options !== 'object' || options === null) check.fail('new LoginManager() takes an options object.');
