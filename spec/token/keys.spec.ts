@@ -30,11 +30,9 @@ describe('token/keys: loadSigningKey', () => {
     expect(() => loadSigningKey('é'.repeat(15), 'HS256')).to.throw(LoginConfigurationError, /30 bytes/);
   });
 
-  it('refuses an object secret for HMAC', () => {
-    expect(() => loadSigningKey(keyPair('rsa').privateKey, 'HS256')).to.throw(
-      LoginConfigurationError,
-      /string or Buffer/,
-    );
+  it('refuses an object secret for HMAC (a symmetric JWK: give its bytes)', () => {
+    const jwk = { kty: 'oct', k: Buffer.from(HS256_SECRET).toString('base64url') };
+    expect(() => loadSigningKey(jwk as never, 'HS256')).to.throw(LoginConfigurationError, /string or Buffer/);
   });
 
   it('derives the public key from a PEM private key', () => {

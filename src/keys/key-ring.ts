@@ -126,7 +126,7 @@ function ringKey(config: KeyConfig, index: number): RingKey {
     );
   }
   if (secret !== undefined) {
-    const key = hmacKey(secret, algorithm);
+    const key = hmacKey(secret, algorithm, `\`${where}.secret\``);
     return { kid, algorithm, signKey: key, verifyKey: key };
   }
   if (privateKey !== undefined) return { kid, ...loadSigningKey(privateKey, algorithm) };

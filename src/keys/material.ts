@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../shared/errors';
 import type { Algorithm } from './algorithms';
+import { refuseKeyMaterial } from './hmac-secret';
 import type { JsonWebKeySet } from './source';
 
 /** An encrypted PEM private key and the passphrase that opens it. */
@@ -77,14 +78,18 @@ function toPublicKey(input: PublicKeyInput, algorithm: Algorithm): KeyObject {
   }
 }
 
-/** Parses an HMAC secret, refusing one shorter than the hash (RFC 7518 §3.2). */
-export function hmacKey(secret: Secret, algorithm: Algorithm): KeyObject {
+/**
+ * Parses an HMAC secret, refusing key material (a public key would let anyone sign) and one
+ * shorter than the hash (RFC 7518 §3.2). `name` says where it was given, for the messages.
+ */
+export function hmacKey(secret: Secret, algorithm: Algorithm, name = '`secret`'): KeyObject {
+  refuseKeyMaterial(secret, algorithm, name);
   const key = toSecretKey(secret, algorithm);
   const needed = Number(algorithm.slice(2)) / 8;
   const size = key.symmetricKeySize ?? 0;
   if (size < needed) {
     throw new LoginConfigurationError(
-      `\`secret\` is ${size} bytes; ${algorithm} needs at least ${needed} (RFC 7518 §3.2). ` +
+      `${name} is ${size} bytes; ${algorithm} needs at least ${needed} (RFC 7518 §3.2). ` +
         `Make one with: node -e "console.log(require('crypto').randomBytes(${needed}).toString('base64url'))"`,
     );
   }
