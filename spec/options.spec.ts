@@ -81,7 +81,7 @@ describe('options: resolveOptions', () => {
   it('refuses none and unknown algorithms, listing the allowed ones', () => {
     refused({ algorithm: 'none' }, /"none" is not allowed; use one of HS256, .*ES512/);
     refused({ algorithm: 'hs256' }, /not allowed/);
-    refused({ algorithm: 'EdDSA' }, /not allowed/);
+    refused({ algorithm: 'Ed448' }, /not allowed/);
   });
 
   it('refuses useHeader and useCookie both false, naming both', () => {

@@ -12,7 +12,9 @@ interface Pair {
 const pairs = new Map<string, Pair>();
 
 /** A key pair, generated once per test run. */
-export function keyPair(kind: 'rsa' | 'rsa2' | 'rsa1024' | 'p256' | 'p384' | 'p521' | 'ed25519'): Pair {
+export function keyPair(
+  kind: 'rsa' | 'rsa2' | 'rsa1024' | 'p256' | 'p384' | 'p521' | 'ed25519' | 'ed25519b' | 'ed448',
+): Pair {
   let pair = pairs.get(kind);
   if (!pair) {
     const { privateKey, publicKey } = generate(kind);
@@ -30,7 +32,8 @@ export function keyPair(kind: 'rsa' | 'rsa2' | 'rsa1024' | 'p256' | 'p384' | 'p5
 function generate(kind: string) {
   if (kind === 'rsa' || kind === 'rsa2') return generateKeyPairSync('rsa', { modulusLength: 2048 });
   if (kind === 'rsa1024') return generateKeyPairSync('rsa', { modulusLength: 1024 });
-  if (kind === 'ed25519') return generateKeyPairSync('ed25519');
+  if (kind === 'ed25519' || kind === 'ed25519b') return generateKeyPairSync('ed25519');
+  if (kind === 'ed448') return generateKeyPairSync('ed448');
   const namedCurve = { p256: 'prime256v1', p384: 'secp384r1', p521: 'secp521r1' }[kind] as string;
   return generateKeyPairSync('ec', { namedCurve });
 }

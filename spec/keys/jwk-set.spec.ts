@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { readJwks } from '../../src/keys/jwk-set';
 import { keyPair } from '../helpers/keys';
@@ -10,6 +11,11 @@ const rsaJwk = (extra: Record<string, unknown> = {}) => ({
 const ecJwk = (extra: Record<string, unknown> = {}) => ({
   ...keyPair('p256').publicKey.export({ format: 'jwk' }),
   kid: 'e1',
+  ...extra,
+});
+const okpJwk = (kind: 'ed25519' | 'ed448', extra: Record<string, unknown> = {}) => ({
+  ...keyPair(kind).publicKey.export({ format: 'jwk' }),
+  kid: kind,
   ...extra,
 });
 const found = (jwks: unknown, algorithms: string[], alg: string, kid: unknown) => {
@@ -73,5 +79,31 @@ describe('keys/jwk-set: readJwks', () => {
     }
     expect(() => readJwks({ keys: [] }, ['RS256'])).to.throw(/none of its 0 keys can verify RS256/);
     expect(() => readJwks({ keys: [ecJwk()] }, ['RS256'])).to.throw(/none of its 1 keys/);
+  });
+
+  it('reads Ed25519 keys (kty OKP) for EdDSA, with alg or without, and for no other algorithm', () => {
+    const set = { keys: [okpJwk('ed25519', { kid: 'named', alg: 'EdDSA' }), okpJwk('ed25519'), rsaJwk()] };
+    expect(found(set, ['EdDSA', 'RS256'], 'EdDSA', 'named')).to.equal('EdDSA');
+    expect(found(set, ['EdDSA', 'RS256'], 'EdDSA', 'ed25519')).to.equal('EdDSA');
+    expect(found(set, ['EdDSA', 'RS256'], 'RS256', 'ed25519')).to.equal('wrong_algorithm');
+    expect(found(set, ['EdDSA', 'RS256'], 'EdDSA', 'r1')).to.equal('wrong_algorithm');
+    expect(found(set, ['RS256'], 'EdDSA', 'ed25519')).to.equal(undefined); // EdDSA not configured
+  });
+
+  it('skips OKP keys that are not Ed25519 (Ed448, X25519) and types it does not know', () => {
+    const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
+    const set = {
+      keys: [
+        okpJwk('ed448'),
+        okpJwk('ed448', { kid: 'ed448-alg', alg: 'EdDSA' }),
+        { ...x25519, kid: 'x' },
+        { kty: 'constructor', kid: 'proto' },
+        okpJwk('ed25519'),
+      ],
+    };
+    for (const kid of ['ed448', 'ed448-alg', 'x', 'proto']) {
+      expect(found(set, ['EdDSA'], 'EdDSA', kid), kid).to.equal(undefined);
+    }
+    expect(() => readJwks({ keys: [okpJwk('ed448')] }, ['EdDSA'])).to.throw(/none of its 1 keys can verify EdDSA/);
   });
 });

@@ -35,7 +35,7 @@ describe('keys/options: remote keys, discovery, several issuers', () => {
 
   it('takes asymmetric algorithms for fetched keys, and refuses fetch options for configured keys', () => {
     build({ jwksUri: JWKS, algorithms: ['RS256', 'PS256', 'ES256'] });
-    refused({ jwksUri: JWKS, algorithms: ['HS256'] }, /from RS256, .*ES512 \(HMAC secrets are never fetched\)/);
+    refused({ jwksUri: JWKS, algorithms: ['HS256'] }, /from RS256, .*ES512, EdDSA \(HMAC secrets are never fetched\)/);
     refused({ jwksUri: JWKS, algorithms: [] }, /`algorithms` lists what the issuer signs with/);
     refused({ secret: HS256_SECRET, algorithms: ['RS256'] }, /`algorithms` is for keys fetched with `jwksUri`/);
     refused({ secret: HS256_SECRET, remoteKeys: {} }, /`remoteKeys` is for keys fetched/);

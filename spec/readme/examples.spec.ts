@@ -84,7 +84,7 @@ describe('README examples: every sh command exists and works as written', functi
     const commands = shellLines()
       .map(({ line }) => line)
       .filter((line) => /^(node -e|openssl genpkey)/.test(line));
-    expect(commands).to.have.length(3);
+    expect(commands).to.have.length(4);
     if (spawnSync('openssl', ['version']).status !== 0) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'readme-keys-'));
     try {
@@ -96,6 +96,7 @@ describe('README examples: every sh command exists and works as written', functi
       new LoginManager({ secret: readFileSync(join(dir, 'es256.pem')), algorithm: 'ES256', tokenUrl: '/t' });
       new LoginManager({ secret: readFileSync(join(dir, 'rs256.pem')), algorithm: 'RS256', tokenUrl: '/t' });
       new LoginManager({ secret: readFileSync(join(dir, 'rs256.pem')), algorithm: 'PS256', tokenUrl: '/t' });
+      new LoginManager({ secret: readFileSync(join(dir, 'ed25519.pem')), algorithm: 'EdDSA', tokenUrl: '/t' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

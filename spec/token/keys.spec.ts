@@ -96,4 +96,28 @@ describe('token/keys: loadSigningKey', () => {
     expect(() => loadSigningKey(keyPair('p521').privatePem, 'ES512')).not.to.throw();
     expect(() => loadSigningKey(keyPair('ed25519').privatePem, 'ES256')).to.throw(LoginConfigurationError);
   });
+
+  it('takes an Ed25519 PEM or KeyObject for EdDSA', () => {
+    for (const secret of [keyPair('ed25519').privatePem, keyPair('ed25519').privateKey]) {
+      const key = loadSigningKey(secret, 'EdDSA');
+      expect(key.signKey.asymmetricKeyType).to.equal('ed25519');
+      expect(key.verifyKey.type).to.equal('public');
+    }
+  });
+
+  it('refuses Ed448 for EdDSA, saying Ed25519 is the one and how to make it', () => {
+    expect(() => loadSigningKey(keyPair('ed448').privatePem, 'EdDSA')).to.throw(
+      LoginConfigurationError,
+      /Ed448 is not supported.*openssl genpkey -algorithm ed25519/,
+    );
+  });
+
+  it('refuses an RSA or EC key for EdDSA, and a string secret', () => {
+    expect(() => loadSigningKey(keyPair('rsa').privatePem, 'EdDSA')).to.throw(
+      LoginConfigurationError,
+      /EdDSA needs an Ed25519 key; got rsa/,
+    );
+    expect(() => loadSigningKey(keyPair('p256').privateKey, 'EdDSA')).to.throw(LoginConfigurationError, /got ec/);
+    expect(() => loadSigningKey(HS256_SECRET, 'EdDSA')).to.throw(LoginConfigurationError, /PEM private key/);
+  });
 });

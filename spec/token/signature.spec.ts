@@ -1,4 +1,4 @@
-import { constants, createHmac, createPrivateKey, sign } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ALGORITHMS, type Algorithm } from '../../src/keys/algorithms';
@@ -11,16 +11,26 @@ const SECRETS: Record<string, string> = {
   HS384: HS256_SECRET.repeat(2),
   HS512: HS256_SECRET.repeat(2),
 };
-const CURVES: Partial<Record<Algorithm, 'p256' | 'p384' | 'p521'>> = { ES256: 'p256', ES384: 'p384', ES512: 'p521' };
+const CURVES: Partial<Record<Algorithm, 'p256' | 'p384' | 'p521' | 'ed25519'>> = {
+  ES256: 'p256',
+  ES384: 'p384',
+  ES512: 'p521',
+  EdDSA: 'ed25519',
+};
 const pairFor = (algorithm: Algorithm) => keyPair(CURVES[algorithm] ?? 'rsa');
 const secretFor = (algorithm: Algorithm) => SECRETS[algorithm] ?? pairFor(algorithm).privatePem;
 
-/** A token jsonwebtoken signed, split as the verifier sees it. */
+/** A token jsonwebtoken signed (EdDSA, which it cannot: plain node:crypto), split as the verifier sees it. */
 function signed(algorithm: Algorithm) {
   const key = loadSigningKey(secretFor(algorithm), algorithm);
-  const token = jwt.sign({ sub: 'u' }, key.signKey, { algorithm });
+  const token = algorithm === 'EdDSA' ? ed25519Token(key.signKey) : jwt.sign({ sub: 'u' }, key.signKey, { algorithm });
   const cut = token.lastIndexOf('.');
   return { key, input: token.slice(0, cut), signature: token.slice(cut + 1) };
+}
+
+function ed25519Token(key: KeyObject): string {
+  const input = `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from('{"sub":"u"}').toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
 }
 
 /** The same signature with its last character changed in bits base64url does not carry. */
@@ -37,7 +47,7 @@ describe('token/signature: signatureValid', () => {
     describe(algorithm, () => {
       const { key, input, signature } = signed(algorithm);
 
-      it('accepts what jsonwebtoken signed', () => {
+      it('accepts what jsonwebtoken (EdDSA: node:crypto) signed', () => {
         expect(signatureValid(algorithm, key.verifyKey, input, signature)).to.equal(true);
       });
 
@@ -78,6 +88,15 @@ describe('token/signature: signatureValid', () => {
       sign('sha256', Buffer.from(input), { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
     expect(signatureValid('PS256', key.verifyKey, input, withSalt(32).toString('base64url'))).to.equal(true);
     expect(signatureValid('PS256', key.verifyKey, input, withSalt(64).toString('base64url'))).to.equal(false);
+  });
+
+  it('refuses an Ed25519 signature of another key, and one of the right key over other bytes', () => {
+    const { key, input, signature } = signed('EdDSA');
+    const other = sign(null, Buffer.from(input), keyPair('ed25519b').privateKey).toString('base64url');
+    expect(signatureValid('EdDSA', key.verifyKey, input, other)).to.equal(false);
+    const elsewhere = sign(null, Buffer.from(`${input}.`), keyPair('ed25519').privateKey).toString('base64url');
+    expect(signatureValid('EdDSA', key.verifyKey, input, elsewhere)).to.equal(false);
+    expect(signatureValid('EdDSA', key.verifyKey, input, signature)).to.equal(true);
   });
 
   it('refuses a PKCS#1 v1.5 signature under PS256 and a PSS one under RS256', () => {

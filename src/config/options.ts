@@ -16,7 +16,7 @@ import type { LoginLogger } from '../shared/logger';
 export interface LoginOptions<TUser = unknown> {
   /**
    * The signing key. HS*: a string or Buffer at least as long as the hash (32 bytes
-   * for HS256). RS*, PS*, ES*: a PEM private key, a private `KeyObject`, or
+   * for HS256). RS*, PS*, ES*, EdDSA (an Ed25519 key): a PEM private key, a private `KeyObject`, or
    * `{ privateKey, passphrase }`; the public key is derived from it. Required unless `keys` is given.
    */
   secret?: Secret;
@@ -29,7 +29,7 @@ export interface LoginOptions<TUser = unknown> {
   keys?: KeyConfig[] | JsonWebKeySet;
   /** Where clients get a token (for documentation and OpenAPI). */
   tokenUrl: string;
-  /** The JWS algorithm; verification accepts this one only. Default `'HS256'`. */
+  /** The JWS algorithm (`'EdDSA'` for an Ed25519 key); verification accepts this one only. Default `'HS256'`. */
   algorithm?: Algorithm;
   /** Read `Authorization: Bearer <token>`. Default `true`. */
   useHeader?: boolean;

@@ -12,9 +12,10 @@ export const ALGORITHMS = [
   'ES256',
   'ES384',
   'ES512',
+  'EdDSA',
 ] as const;
 
-/** One of {@link ALGORITHMS}: `'HS256'`, `'RS256'`, `'ES256'`... */
+/** One of {@link ALGORITHMS}: `'HS256'`, `'RS256'`, `'ES256'`, `'EdDSA'` (Ed25519)... */
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 /** True for one of {@link ALGORITHMS}. */

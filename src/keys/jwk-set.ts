@@ -36,8 +36,8 @@ export class FetchedKeys {
  * Reads a JWK Set (RFC 7517 §5) for the configured `algorithms`. Keys that cannot
  * serve here are skipped, as providers publish some on purpose (Keycloak's `enc`
  * key): `use` other than `sig`, `key_ops` without `verify`, an `alg` not configured,
- * symmetric or private keys, weak RSA, a curve that does not fit. Throws when the
- * document is not a JWK Set or leaves no usable key.
+ * symmetric or private keys, weak RSA, a curve that does not fit (of OKP keys, Ed25519
+ * only, for EdDSA). Throws when the document is not a JWK Set or leaves no usable key.
  */
 export function readJwks(document: unknown, algorithms: readonly Algorithm[]): FetchedKeys {
   if (!isPlainObject(document) || !Array.isArray(document.keys)) {
@@ -53,13 +53,21 @@ export function readJwks(document: unknown, algorithms: readonly Algorithm[]): F
   return new FetchedKeys(usable);
 }
 
+/** The algorithms a key of each type may verify, when it names none (RFC 7518 §6, RFC 8037 §2). */
+const FAMILY = new Map([
+  ['RSA', /^(RS|PS)/],
+  ['EC', /^ES/],
+  ['OKP', /^EdDSA$/],
+]);
+
 function usableKey(jwk: unknown, algorithms: readonly Algorithm[]) {
-  if (!isPlainObject(jwk) || (jwk.kty !== 'RSA' && jwk.kty !== 'EC')) return undefined;
+  if (!isPlainObject(jwk)) return undefined;
+  const family = FAMILY.get(jwk.kty as string);
+  if (!family) return undefined;
   if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return undefined;
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return undefined;
   if ('d' in jwk) return undefined;
-  const family = jwk.kty === 'RSA' ? /^(RS|PS)/ : /^ES/;
   const candidates = jwk.alg === undefined ? algorithms.filter((alg) => family.test(alg)) : [jwk.alg];
   const key = publicKey(jwk);
   if (!key) return undefined;
@@ -69,7 +77,7 @@ function usableKey(jwk: unknown, algorithms: readonly Algorithm[]) {
     try {
       return [{ kid, algorithm, verifyKey: loadPublicKey(key, algorithm as Algorithm), signKey: undefined } as RingKey];
     } catch {
-      return []; // weak RSA, or an EC curve that does not fit the algorithm
+      return []; // weak RSA, an EC curve that does not fit the algorithm, an OKP key but Ed25519 (Ed448, X25519)
     }
   });
   return variants.length ? { kid, variants } : undefined;

@@ -12,7 +12,7 @@ import {
 } from './material';
 import type { JsonWebKeySet, KeySource, RingKey } from './source';
 
-/** One key of the `keys` option. Give `secret` (HS*), `privateKey` or `publicKey` (RS*, PS*, ES*). */
+/** One key of the `keys` option. Give `secret` (HS*), `privateKey` or `publicKey` (RS*, PS*, ES*, EdDSA). */
 export interface KeyConfig {
   /** The key id: stamped in the `kid` header of tokens this key signs, and how a token picks its key. */
   kid?: string;
@@ -20,9 +20,9 @@ export interface KeyConfig {
   algorithm: Algorithm;
   /** HS*: the shared secret, at least as long as the hash. */
   secret?: string | Buffer | KeyObject;
-  /** RS*, PS*, ES*: a private key (PEM, `KeyObject` or `{ privateKey, passphrase }`): signs and verifies. */
+  /** RS*, PS*, ES*, EdDSA (Ed25519): a private key (PEM, `KeyObject` or `{ privateKey, passphrase }`): signs and verifies. */
   privateKey?: string | Buffer | KeyObject | EncryptedPrivateKey;
-  /** RS*, PS*, ES*: a public key (PEM, `KeyObject` or JWK): verifies only. */
+  /** RS*, PS*, ES*, EdDSA (Ed25519): a public key (PEM, `KeyObject` or JWK): verifies only. */
   publicKey?: PublicKeyInput;
 }
 

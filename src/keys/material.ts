@@ -13,8 +13,9 @@ export interface EncryptedPrivateKey {
 }
 
 /**
- * Key material: for HS* a string or Buffer of at least the hash size; for RS*, PS*
- * and ES* a PEM private key, a private `KeyObject` or an {@link EncryptedPrivateKey}.
+ * Key material: for HS* a string or Buffer of at least the hash size; for RS*, PS*,
+ * ES* and EdDSA (an Ed25519 key) a PEM private key, a private `KeyObject` or an
+ * {@link EncryptedPrivateKey}.
  */
 export type Secret = string | Buffer | KeyObject | EncryptedPrivateKey;
 
@@ -101,7 +102,7 @@ function toSecretKey(secret: Secret, algorithm: Algorithm): KeyObject {
   if (Buffer.isBuffer(secret)) return createSecretKey(Buffer.from(secret));
   if (secret instanceof KeyObject && secret.type === 'secret') return secret;
   throw new LoginConfigurationError(
-    `${algorithm} takes a string or Buffer \`secret\`; for a key pair set \`algorithm\` to RS256, PS256 or ES256.`,
+    `${algorithm} takes a string or Buffer \`secret\`; for a key pair set \`algorithm\` to RS256, PS256, ES256 or EdDSA.`,
   );
 }
 
@@ -126,10 +127,19 @@ export function privateKey(secret: Secret, algorithm: Algorithm): KeyObject {
   }
 }
 
-/** Refuses keys of the wrong family, RSA below 2048 bits and EC keys on another curve. */
+/** Refuses keys of the wrong family, RSA below 2048 bits, EC keys on another curve and EdDSA keys but Ed25519. */
 function checkAsymmetricKey(key: KeyObject, algorithm: Algorithm): void {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
+  if (algorithm === 'EdDSA') {
+    if (type === 'ed25519') return;
+    throw new LoginConfigurationError(
+      type === 'ed448'
+        ? 'EdDSA keys are Ed25519 here; Ed448 is not supported (few verifiers take it, jose 6 included). ' +
+            'Make an Ed25519 key with: openssl genpkey -algorithm ed25519'
+        : `EdDSA needs an Ed25519 key; got ${type ?? 'no'} key. Make one with: openssl genpkey -algorithm ed25519`,
+    );
+  }
   if (algorithm.startsWith('ES')) {
     if (type !== 'ec' || details.namedCurve !== EC_CURVES[algorithm]) {
       throw new LoginConfigurationError(

@@ -9,7 +9,7 @@ export interface JsonWebKeySet {
    * `node:crypto`'s `JsonWebKey`, which `@types/node` 25 and later no longer export.
    */
   keys: Array<{
-    /** The key type: `RSA`, `EC`... */
+    /** The key type: `RSA`, `EC`, `OKP` (Ed25519)... */
     kty?: string;
     /** The key id a token's `kid` names. */
     kid?: string;

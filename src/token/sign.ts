@@ -1,16 +1,22 @@
-import jwt from 'jsonwebtoken';
+import { signatureOf } from '../keys/signature';
 import type { RingKey } from '../keys/source';
 
+/** The header and claims of a JWS as UTF-8 JSON in base64url (RFC 7515 §7.1). */
+const segment = (value: object): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
 /**
- * Signs `claims` as they are (the caller has set `iat`, which jsonwebtoken then keeps,
- * and `exp`), stamping the key's `kid` so verifiers can pick the key.
+ * Signs `claims` as they are (the caller has set `iat` and `exp`), stamping the key's
+ * `kid` so verifiers can pick the key. The header is `{"alg","typ","kid"}` in that order,
+ * byte for byte what jsonwebtoken wrote before this signer replaced it (so an HS256 or
+ * RS256 token is the same string it was); `typ` is `JWT` unless the caller names another
+ * (RFC 9068's `at+jwt`).
  */
 export function signToken(
   claims: Record<string, unknown>,
   key: RingKey & { signKey: NonNullable<RingKey['signKey']> },
+  typ = 'JWT',
 ): string {
-  return jwt.sign(claims, key.signKey, {
-    algorithm: key.algorithm,
-    ...(key.kid === undefined ? {} : { keyid: key.kid }),
-  });
+  const { algorithm: alg, kid } = key;
+  const input = `${segment(kid === undefined ? { alg, typ } : { alg, typ, kid })}.${segment(claims)}`;
+  return `${input}.${signatureOf(alg, key.signKey, input)}`;
 }
