@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { HttpError } from 'routing-controllers';
 import {
+  BodyNotParsedError,
   bearerChallenge,
   CsrfError,
   InsufficientScopeError,
@@ -40,10 +41,23 @@ describe('errors', () => {
   });
 
   it('carries the http-errors fields: status and statusCode equal to httpCode, expose for 4xx', () => {
-    for (const error of [new InvalidCredentialsError(), new InsufficientScopeError(), new CsrfError()]) {
+    const refusals = [
+      new InvalidCredentialsError(),
+      new InsufficientScopeError(),
+      new CsrfError(),
+      new BodyNotParsedError(),
+    ];
+    for (const error of refusals) {
       expect(error).to.include({ status: error.httpCode, statusCode: error.httpCode, expose: true });
     }
     expect(new LoginStoreUnavailableError()).to.include({ httpCode: 503, status: 503, statusCode: 503, expose: false });
+  });
+
+  it('BodyNotParsedError is a 400 whose code is in the body, so the client sees why', () => {
+    expect(new BodyNotParsedError())
+      .to.be.instanceOf(LoginError)
+      .and.include({ httpCode: 400, code: 'body_not_parsed' });
+    expect(JSON.parse(JSON.stringify(new BodyNotParsedError())).code).to.equal('body_not_parsed');
   });
 
   it('keeps stack traces out of refusals, so handlers printing err.stack show only the name and message', () => {

@@ -48,6 +48,7 @@ export type { Clock } from './shared/clock';
 export type { Duration } from './shared/duration';
 export {
   type BearerChallenge,
+  BodyNotParsedError,
   bearerChallenge,
   CsrfError,
   InsufficientScopeError,

@@ -78,6 +78,15 @@ const session = `access-token=${token}; csrf-token=${claim}`;
 const MESSAGE =
   'CSRF token missing or invalid: send the value of the csrf-token cookie in the X-CSRF-Token header or the _csrf form field';
 
+const UNPARSED = {
+  name: 'BodyNotParsedError',
+  message:
+    'The request body was not parsed, so its _csrf field could not be read: parse its content type before the routes ' +
+    '(express.urlencoded(), express.json(), multer().none() for multipart; @koa/multer on Koa), ' +
+    'or send the X-CSRF-Token header',
+  code: 'body_not_parsed',
+};
+
 const setCookies = (response: request.Response): string[] =>
   (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
 
@@ -182,6 +191,33 @@ describe('login CSRF: csrfValue() and @RequireCsrf()', () => {
   it('leaves safe methods alone', async () => {
     await request(app).get('/forms/login-check').expect(200, { read: true });
   });
+
+  it('answers a login post whose body no parser read 400 body_not_parsed, not 403 csrf_failed', async () => {
+    const { csrf } = (await request(app).get('/forms/login')).body as { csrf: string };
+    const multipart = await request(app) // this app parses urlencoded forms only: no multer
+      .post('/forms/login')
+      .set('Cookie', `csrf-token=${csrf}`)
+      .field(CSRF_FIELD, csrf)
+      .field('username', 'john@example.com');
+    expect(multipart.status).to.equal(400);
+    expect(multipart.body).to.deep.equal(UNPARSED);
+    const json = await request(app)
+      .post('/forms/login')
+      .set('Cookie', `csrf-token=${csrf}`)
+      .send({ [CSRF_FIELD]: csrf });
+    expect(json.status).to.equal(400);
+    expect(json.body).to.deep.equal(UNPARSED);
+  });
+
+  it('still decides by the header when one is sent with an unread body, and by 403 when no body came', async () => {
+    const { csrf } = (await request(app).get('/forms/login')).body as { csrf: string };
+    const post = () => request(app).post('/forms/login').set('Cookie', `csrf-token=${csrf}`);
+    await post().set('X-CSRF-Token', csrf).field('username', 'x').expect(200, { loggedIn: true });
+    await post().set('X-CSRF-Token', 'wrong').field('username', 'x').expect(403);
+    const empty = await post();
+    expect(empty.status).to.equal(403);
+    expect(empty.body.code).to.equal('csrf_failed');
+  });
 });
 
 describe('CSRF forms on Koa', () => {
@@ -212,5 +248,15 @@ describe('CSRF forms on Koa', () => {
       .type('form')
       .send({ [CSRF_FIELD]: csrf })
       .expect(403);
+  });
+
+  it('answers a multipart login post that koa-bodyparser does not parse 400 body_not_parsed, not 403', async () => {
+    const { csrf } = (await request(server).get('/koa-forms/login')).body as { csrf: string };
+    const response = await request(server)
+      .post('/koa-forms/login')
+      .set('Cookie', `csrf-token=${csrf}`)
+      .field(CSRF_FIELD, csrf);
+    expect(response.status).to.equal(400);
+    expect(response.body).to.deep.equal(UNPARSED);
   });
 });

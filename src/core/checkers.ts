@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Action } from 'routing-controllers';
 import { type Exchange, exchangeFor } from '../frameworks';
-import { loginCsrfPasses } from '../http/csrf';
+import { loginCsrfFailure, loginCsrfPasses } from '../http/csrf';
 import { LoginConfigurationError } from '../shared/errors';
 import type { MaybePromise } from '../shared/maybe-promise';
 import { andThen } from '../shared/maybe-promise';
@@ -41,7 +41,9 @@ export function checkLogin<TUser>(
 ): MaybePromise<Login<TUser>> {
   const type = requirement.refresh ? 'refresh' : 'access';
   guard(exchange.req, auth as Authenticator<unknown>, type);
-  if (requirement.csrf && !loginCsrfPasses(exchange)) throw auth.failures.login({ code: 'csrf_failed' }, exchange);
+  if (requirement.csrf && !loginCsrfPasses(exchange)) {
+    throw auth.failures.login({ code: loginCsrfFailure(exchange) }, exchange);
+  }
   return andThen(auth.loginFor(exchange, type), (login) => meets(auth, exchange, requirement, login));
 }
 

@@ -1,6 +1,7 @@
 import type { Exchange } from '../frameworks';
 import type { FailureReason } from '../shared/checked';
 import {
+  BodyNotParsedError,
   bearerChallenge,
   CsrfError,
   describeFailure,
@@ -29,10 +30,11 @@ export interface FailureOptions {
 export class Failures {
   constructor(private readonly options: FailureOptions) {}
 
-  /** A CSRF failure is its own 403; every other failed login is the not-authenticated error (401). */
+  /** A CSRF failure is its own 403 (an unparsed body its own 400); every other failed login is the not-authenticated error (401). */
   login(reason: FailureReason, exchange?: Exchange): Error {
     this.report(reason.code, exchange);
     if (reason.code === 'csrf_failed') return this.expose(new CsrfError(), reason);
+    if (reason.code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
     const { code } = reason;
     const fallback = () => new InvalidCredentialsError(code);
     return this.refuse(reason, this.challengeFor(reason), this.options.notAuthenticatedError, fallback, exchange);

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Exchange } from '../frameworks';
+import type { LoginErrorCode } from '../shared/errors';
 import { RequestMemo } from '../shared/request-memo';
 import type { TokenPayload } from '../token/claims';
 import { readCookie } from './extraction/cookie';
@@ -37,6 +38,27 @@ export function csrfPasses(exchange: Exchange, payload: TokenPayload): boolean {
  */
 export function loginCsrfPasses(exchange: Exchange): boolean {
   return isSafe(exchange) || matches(sentValue(exchange), readCookie(exchange.req, CSRF_COOKIE));
+}
+
+/**
+ * Why a write fails the login CSRF check: `body_not_parsed` when no header came and the
+ * body arrived but nothing read it (no parser for its type ran before the check, so a
+ * `_csrf` field in it cannot be seen), else `csrf_failed`.
+ */
+export function loginCsrfFailure(exchange: Exchange): LoginErrorCode {
+  return exchange.req.headers[CSRF_HEADER] === undefined && bodyUnread(exchange.req)
+    ? 'body_not_parsed'
+    : 'csrf_failed';
+}
+
+/**
+ * A body was sent and its stream never consumed. Every parser reads the stream, while
+ * `req.body` alone cannot tell: express 4's parsers and koa-bodyparser set `{}` for a type
+ * they skip.
+ */
+function bodyUnread(request: IncomingMessage): boolean {
+  const { 'transfer-encoding': chunked, 'content-length': length } = request.headers;
+  return (chunked !== undefined || Number(length) > 0) && !request.readableEnded;
 }
 
 /** The request's `csrf-token` cookie when it holds a value this library could have written. */

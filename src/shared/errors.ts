@@ -21,6 +21,7 @@ export type LoginErrorCode =
   | 'token_revoked'
   | 'fresh_login_required'
   | 'csrf_failed'
+  | 'body_not_parsed'
   | 'store_unavailable'
   | 'login_throttled'
   | 'key_source_unavailable'
@@ -31,6 +32,7 @@ const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'insufficient_scope',
   'fresh_login_required',
   'csrf_failed',
+  'body_not_parsed',
   'store_unavailable',
   'login_throttled',
   'key_source_unavailable',
@@ -55,6 +57,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   token_revoked: 'The token was revoked',
   fresh_login_required: 'A fresh login is required',
   csrf_failed: 'The CSRF token is missing or invalid',
+  body_not_parsed: 'The request body was not parsed',
   store_unavailable: 'The login service is unavailable',
   login_throttled: 'Too many login attempts',
   key_source_unavailable: 'The keys to verify the token are unavailable',
@@ -161,6 +164,23 @@ export class CsrfError extends LoginError {
       403,
       'CSRF token missing or invalid: send the value of the csrf-token cookie in the X-CSRF-Token header or the _csrf form field',
       'csrf_failed',
+    );
+  }
+}
+
+/**
+ * 400: a write to a `@RequireCsrf()` route (the login form's POST) with a body that no parser
+ * read (multipart without multer, JSON where only forms are parsed) and no `X-CSRF-Token`
+ * header: its `_csrf` field could not be seen, which is the app's setup, not a forgery.
+ */
+export class BodyNotParsedError extends LoginError {
+  constructor() {
+    super(
+      400,
+      'The request body was not parsed, so its _csrf field could not be read: parse its content type before the routes ' +
+        '(express.urlencoded(), express.json(), multer().none() for multipart; @koa/multer on Koa), ' +
+        'or send the X-CSRF-Token header',
+      'body_not_parsed',
     );
   }
 }
