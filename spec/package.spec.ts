@@ -24,6 +24,7 @@ describe('the published package', () => {
     expect(exported).to.deep.equal(
       [
         'ALGORITHMS',
+        'BodyNotParsedError',
         'CSRF_COOKIE',
         'CSRF_FIELD',
         'CSRF_HEADER',
