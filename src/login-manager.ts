@@ -3,26 +3,22 @@ import type { LoginOptions } from './config/options';
 import { refuseLateOptions, resolveOptions } from './config/resolve';
 import { Authenticator } from './core/authenticator';
 import { authorizationCheckerFor, currentUserCheckerFor } from './core/checkers';
+import { clearCookie, csrfValue, setCookie } from './core/cookies';
+import { createAccessToken, createRefreshToken, createTokens } from './core/issuing';
 import { guardMiddleware, type LoginMiddleware, userMiddleware } from './core/middleware';
+import { currentUser, hasScopes } from './core/queries';
 import { refreshAccess, refreshPair } from './core/refresh';
 import { checkLoggedInOptions, type LoggedInOptions } from './core/requirements';
-import { logoutExchange, revokeToken } from './core/revoke';
+import { logout, revokeAllFor, revokeToken } from './core/revoke';
 import type { UserLoaderFunction } from './core/user-loader';
-import { exchangeOf, type HttpExchange, respondingExchangeOf } from './frameworks';
-import { csrfValueFor } from './http/csrf';
-import {
-  clearSessionCookies,
-  type SessionCookieOptions,
-  writeCsrfCookie,
-  writeSessionCookies,
-} from './http/session-cookies';
+import type { HttpExchange } from './frameworks';
+import type { SessionCookieOptions } from './http/session-cookies';
 import type { CookieOptions } from './http/set-cookie';
 import type { JsonWebKeySet } from './keys/source';
-import { writeRememberCookie } from './remember/remember';
 import type { TokenPair } from './revocation/rotation';
-import { grantsScopes, type TokenPayload } from './token/claims';
-import { pairClaims, type TokenPairRequest } from './token/family';
-import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from './token/issue';
+import type { TokenPayload } from './token/claims';
+import type { TokenPairRequest } from './token/family';
+import type { AccessTokenRequest, RefreshTokenRequest } from './token/issue';
 
 /**
  * Issues and verifies tokens and loads the user behind them. Register it as a typedi
@@ -64,14 +60,12 @@ export class LoginManager<TUser = unknown> {
 
   /** A signed access token for `data.sub`, expiring after `expiresIn` (default `defaultExpiry`). */
   createAccessToken(request: AccessTokenRequest): string {
-    const policy = this.auth.issuePolicy(this.auth.options.defaultExpiry);
-    return this.auth.sign(newClaims('createAccessToken', request, 'access', policy), 'createAccessToken');
+    return createAccessToken(this.auth, request);
   }
 
   /** A refresh token: accepted only by `@LoggedIn({ refresh: true })` routes and `refreshAccessToken`. */
   createRefreshToken(request: RefreshTokenRequest): string {
-    const policy = this.auth.issuePolicy(this.auth.options.refreshExpiry);
-    return this.auth.sign(newClaims('createRefreshToken', request, 'refresh', policy), 'createRefreshToken');
+    return createRefreshToken(this.auth, request);
   }
 
   /**
@@ -79,12 +73,7 @@ export class LoginManager<TUser = unknown> {
    * token, each with its default lifetime. A reused refresh token later revokes both.
    */
   createTokens(request: TokenPairRequest): TokenPair {
-    const { defaultExpiry, refreshExpiry } = this.auth.options;
-    const claims = pairClaims(request, this.auth.issuePolicy(defaultExpiry), this.auth.issuePolicy(refreshExpiry));
-    return {
-      accessToken: this.auth.sign(claims.access, 'createTokens'),
-      refreshToken: this.auth.sign(claims.refresh, 'createTokens'),
-    };
+    return createTokens(this.auth, request);
   }
 
   /**
@@ -94,7 +83,7 @@ export class LoginManager<TUser = unknown> {
    * already rotated away is refused here too.
    */
   refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
-    return refreshAccess(this.auth as Authenticator<unknown>, refreshToken);
+    return refreshAccess(this.auth, refreshToken);
   }
 
   /**
@@ -106,15 +95,12 @@ export class LoginManager<TUser = unknown> {
    * refresh token given comes back.
    */
   refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
-    return refreshPair(this.auth as Authenticator<unknown>, refreshToken);
+    return refreshPair(this.auth, refreshToken);
   }
 
   /** Verifies `token`, checks it was not revoked, loads its user; any failure rejects with the not-authenticated error. */
-  async getCurrentUser(token: string, options: { refresh?: boolean } = {}): Promise<TUser> {
-    if (typeof token !== 'string' || token === '') throw this.auth.failures.login({ code: 'token_missing' });
-    const login = await this.auth.login(token, options.refresh ? 'refresh' : 'access');
-    if (!login.ok) throw this.auth.failures.login(login);
-    return login.user;
+  getCurrentUser(token: string, options: { refresh?: boolean } = {}): Promise<TUser> {
+    return currentUser(this.auth, token, options);
   }
 
   /**
@@ -123,7 +109,7 @@ export class LoginManager<TUser = unknown> {
    * the revocation store: use it where the login was already checked.
    */
   hasScopes(token: string, required: string[]): boolean {
-    return grantsScopes(this.verified(token), required);
+    return hasScopes(this.auth, token, required);
   }
 
   /**
@@ -131,21 +117,12 @@ export class LoginManager<TUser = unknown> {
    * token without one by a digest of it. A payload (instead of the token) needs a `jti`.
    */
   revoke(token: string | TokenPayload): Promise<void> {
-    return revokeToken(this.auth as Authenticator<unknown>, token);
+    return revokeToken(this.auth, token);
   }
 
   /** Refuses every token of `sub` issued until now ("log out everywhere"); tokens issued later work. */
-  async revokeAllFor(sub: string): Promise<void> {
-    if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeAllFor(): `sub` is a non-empty string.');
-    const lifetime = this.auth.verifiedLifetime();
-    if (lifetime === Number.POSITIVE_INFINITY) {
-      throw new TypeError(
-        'revokeAllFor(): this verify-only manager accepts tokens of any lifetime, so no cut-off could be forgotten; ' +
-          'set `maxTokenLifetime` to the longest lifetime its tokens have.',
-      );
-    }
-    const now = this.auth.options.clock();
-    await this.auth.store.setCutoff(sub, now, now + lifetime * 1000);
+  revokeAllFor(sub: string): Promise<void> {
+    return revokeAllFor(this.auth, sub);
   }
 
   /**
@@ -154,9 +131,7 @@ export class LoginManager<TUser = unknown> {
    * (alone, or `ctx.request`/`ctx.response`).
    */
   logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
-    const { useCookie } = this.auth.options;
-    const pick = useCookie ? respondingExchangeOf : exchangeOf;
-    return logoutExchange(this.auth as Authenticator<unknown>, pick(request, response, 'logout()'));
+    return logout(this.auth, request, response);
   }
 
   /**
@@ -181,12 +156,7 @@ export class LoginManager<TUser = unknown> {
    * `response` is express's `res`, Node's, or a Koa `ctx` (or `ctx.response`).
    */
   setCookie(response: HttpExchange, token: string, options?: SessionCookieOptions): void {
-    const checked = this.auth.verify(token, 'access');
-    if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
-    const exchange = respondingExchangeOf(response, undefined, 'setCookie()');
-    writeSessionCookies(exchange, token, checked.value, this.auth.now(), this.auth.cookies, options);
-    const persistent = options?.persistent ?? this.auth.cookies.defaults.persistent;
-    if (persistent) writeRememberCookie(this.auth as Authenticator<unknown>, exchange, checked.value, options ?? {});
+    setCookie(this.auth, response, token, options);
   }
 
   /**
@@ -197,17 +167,12 @@ export class LoginManager<TUser = unknown> {
    * found), Node's `req` and `res`, or a Koa `ctx`.
    */
   csrfValue(request: HttpExchange, response?: HttpExchange): string {
-    const exchange = exchangeOf(request, response, 'csrfValue()');
-    return csrfValueFor(exchange, (value) => {
-      if (!exchange.res) throw new TypeError('csrfValue(): no response to set the csrf-token cookie on; pass `res`.');
-      writeCsrfCookie(exchange, value, this.auth.cookies);
-    });
+    return csrfValue(this.auth, request, response);
   }
 
   /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */
   clearCookie(response: HttpExchange, options?: Omit<CookieOptions, 'maxAge'>): void {
-    const exchange = respondingExchangeOf(response, undefined, 'clearCookie()');
-    clearSessionCookies(exchange, this.auth.cookies, options);
+    clearCookie(this.auth, response, options);
   }
 
   /**
@@ -228,12 +193,5 @@ export class LoginManager<TUser = unknown> {
    */
   requireLogin(options: LoggedInOptions = {}): LoginMiddleware {
     return guardMiddleware(this.auth, checkLoggedInOptions(options, 'requireLogin()'));
-  }
-
-  private verified(token: string): TokenPayload {
-    if (typeof token !== 'string' || token === '') throw this.auth.failures.login({ code: 'token_missing' });
-    const checked = this.auth.verify(token, 'access');
-    if (!checked.ok) throw this.auth.failures.login(checked);
-    return checked.value;
   }
 }

@@ -260,7 +260,8 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
   it('starts the refresh of an expired set when its version is read (as a verified-token cache does on a hit)', async () => {
     server.headers['/jwks.json'] = { 'cache-control': 'max-age=60' };
     const { get, manager } = await verifier();
-    const version = () => (manager as unknown as { auth: { keysVersion(): number } }).auth.keysVersion();
+    const version = () =>
+      (manager as unknown as { auth: { verifier: { keys: { version: number } } } }).auth.verifier.keys.version;
     await get(tokenOf(issuer)).expect(200);
     const before = version();
     server.routes['/jwks.json'] = issuerWith(key2).jwks();
@@ -280,12 +281,15 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
     const { get, manager } = await verifier();
     const old = tokenOf(issuer);
     await get(old).expect(200);
-    const version = (manager as unknown as { auth: { keysVersion(): number } }).auth.keysVersion();
+    const version = (manager as unknown as { auth: { verifier: { keys: { version: number } } } }).auth.verifier.keys
+      .version;
     server.routes['/jwks.json'] = issuerWith(key2).jwks();
     clock.advance(60 * SECOND);
     await get(old).expect(200); // answered from the expired set while the refresh runs
     await settle(get);
     await get(old).expect(401);
-    expect((manager as unknown as { auth: { keysVersion(): number } }).auth.keysVersion()).to.be.above(version);
+    expect(
+      (manager as unknown as { auth: { verifier: { keys: { version: number } } } }).auth.verifier.keys.version,
+    ).to.be.above(version);
   });
 });

@@ -1,25 +1,17 @@
 import type { Exchange } from '../frameworks';
-import { preventCaching, varyOf } from '../http/cache-control';
+import { preventCaching } from '../http/cache-control';
 import { csrfPasses, noteLoginCsrf } from '../http/csrf';
 import { extractToken } from '../http/extraction';
-import type { SessionCookieConfig } from '../http/session-cookies';
 import { renewFromCookie } from '../remember/remember';
 import { slideSession } from '../remember/sliding';
-import { GuardedStore } from '../revocation/guarded-store';
 import { familyLookups, familyRefusal } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
 import { type Checked, type FailureReason, rejected } from '../shared/checked';
-import { KeySourceUnavailableError, LoginConfigurationError } from '../shared/errors';
-import type { MaybePromise } from '../shared/maybe-promise';
-import { andThen } from '../shared/maybe-promise';
+import { andThen, type MaybePromise } from '../shared/maybe-promise';
 import { RequestMemo } from '../shared/request-memo';
-import { type TokenPayload, type TokenType, tokenType } from '../token/claims';
-import type { IssuePolicy } from '../token/issue';
-import { signToken } from '../token/sign';
-import type { VerifyPolicy } from '../token/trust';
-import { verifyPolicyFor } from '../token/trust';
-import { VerifiedTokens } from '../token/verified-cache';
-import { Failures } from './failures';
+import type { TokenPayload, TokenType } from '../token/claims';
+import { settled } from '../token/verifier';
+import { type Parts, partsFor } from './parts';
 import type { ResolvedOptions } from './settings';
 import { resolveUserLoader, type UserLoaderFunction } from './user-loader';
 
@@ -29,145 +21,41 @@ export type Login<TUser> =
   | ({ ok: false; user?: undefined } & FailureReason);
 
 /**
- * The request-time core of a manager: verifies, checks revocation, loads, remembers
- * the result per request, signs. Not exported from the package.
+ * The request-time core of a manager: the request path, stage by stage, from top to bottom.
+ * Each stage hands its work to a part (`parts.ts` builds them); features such as remember-me,
+ * sliding sessions and CSRF are steps it calls, never code that calls back into it.
+ * Synchronous while every answer is (a cached token, an in-memory store, a synchronous
+ * loader), a promise from the first one that is not. Not exported from the package.
  */
-export class Authenticator<TUser> {
-  readonly store: GuardedStore;
-  readonly cookies: SessionCookieConfig;
-  readonly failures: Failures;
-  private readonly policy: VerifyPolicy;
-  private readonly vary: string;
-  private readonly verified: VerifiedTokens;
+export class Authenticator<TUser> implements Parts {
+  readonly verifier: Parts['verifier'];
+  readonly minter: Parts['minter'];
+  readonly store: Parts['store'];
+  readonly cookies: Parts['cookies'];
+  readonly failures: Parts['failures'];
+  readonly rotation: Parts['rotation'];
+  readonly remember: Parts['remember'];
+  readonly vary: string;
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
 
   constructor(readonly options: ResolvedOptions<TUser>) {
-    this.store = new GuardedStore(options.revocationStore, options.storeTimeout, options.logger);
-    this.cookies = {
-      cookieName: options.cookieName,
-      refreshCookieName: options.refreshCookieName,
-      csrf: options.useCookie && options.csrf,
-      defaults: options.cookieOptions,
-    };
-    this.failures = new Failures(options);
-    this.vary = varyOf(options);
-    const { trust, clockTolerance: leeway, maxAge, requiredClaims, maxTokenLength } = options;
-    const common = { leeway, maxLifetime: this.verifiedLifetime(), maxAge, requiredClaims };
-    this.policy = verifyPolicyFor(trust, common, maxTokenLength);
-    this.verified = new VerifiedTokens(options.tokenCacheSize, this.policy, options.clock);
+    const parts = partsFor(options as ResolvedOptions<unknown>);
+    this.verifier = parts.verifier;
+    this.minter = parts.minter;
+    this.store = parts.store;
+    this.cookies = parts.cookies;
+    this.failures = parts.failures;
+    this.rotation = parts.rotation;
+    this.remember = parts.remember;
+    this.vary = parts.vary;
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
   }
 
-  /** Whole seconds since the epoch, from the configured clock. */
-  now(): number {
-    return Math.floor(this.options.clock() / 1000);
-  }
-
-  /** The longest lifetime of a token this manager issues. */
-  maxLifetime(): number {
-    return Math.max(this.options.defaultExpiry, this.options.refreshExpiry);
-  }
-
-  /**
-   * The longest lifetime a verified token may have, so `revokeAllFor` cut-offs are kept this
-   * long: what this manager issues, or for a verify-only manager `maxTokenLifetime` (no limit when unset).
-   */
-  verifiedLifetime(): number {
-    if (this.options.keys.signer) return this.maxLifetime();
-    return this.options.maxTokenLifetime ?? Number.POSITIVE_INFINITY;
-  }
-
-  /** Grows whenever the keys that verify tokens change (a remote JWK Set was refreshed with other keys). */
-  keysVersion(): number {
-    return this.policy.keys.version;
-  }
-
-  issuePolicy(defaultLifetime: number): IssuePolicy {
-    const { clock, issuer, audience } = this.options;
-    const csrf = this.cookies.csrf;
-    return { nowMs: clock(), defaultLifetime, maxLifetime: this.maxLifetime(), csrf, issuer, audience: audience?.[0] };
-  }
-
-  /** Signs with the signing key; a verify-only manager (public keys only) cannot. */
-  sign(claims: Record<string, unknown>, caller: string): string {
-    const signer = this.options.keys.signer;
-    if (!signer?.signKey) {
-      throw new LoginConfigurationError(
-        `${caller}: this manager holds public keys only (verify-only) and cannot sign; issue tokens where the private key is.`,
-      );
-    }
-    return signToken(claims, { ...signer, signKey: signer.signKey });
-  }
-
   setLoader(loader: UserLoaderFunction<TUser>): void {
     this.loader = loader;
-  }
-
-  /**
-   * Signature and claims, and that the token is of `type` (tokens without a type are access
-   * tokens), with the keys known now. Throws `KeySourceUnavailableError` when no key is.
-   */
-  verify(token: string, type: TokenType | undefined): Checked<TokenPayload> {
-    return this.settled(this.check(token, type));
-  }
-
-  private check(token: string, type: TokenType | undefined): Checked<TokenPayload> {
-    const checked = this.verified.verify(token, this.options.clock() / 1000);
-    if (checked.ok && type !== undefined && tokenType(checked.value) !== type) return rejected('token_type_invalid');
-    return checked;
-  }
-
-  /** A remote key source with no usable key fails closed: a 503, never an anonymous user. */
-  private settled(checked: Checked<TokenPayload>): Checked<TokenPayload> {
-    if (!checked.ok && checked.code === 'key_source_unavailable') throw new KeySourceUnavailableError();
-    return checked;
-  }
-
-  /**
-   * Verification, the CSRF check (given the exchange of a cookie token), revocation, the
-   * user: synchronous while every answer is, a promise from the first one that is not.
-   */
-  login(token: string, type: TokenType, csrfExchange?: Exchange): MaybePromise<Login<TUser>> {
-    const checked = this.check(token, type);
-    // Only a token whose key is being fetched waits, for that one shared fetch, then is checked once more.
-    if (!checked.ok && checked.pending) {
-      return checked.pending.then(() => this.loginChecked(this.check(token, type), token, type, csrfExchange));
-    }
-    return this.loginChecked(checked, token, type, csrfExchange);
-  }
-
-  private loginChecked(
-    checked: Checked<TokenPayload>,
-    token: string,
-    type: TokenType,
-    csrfExchange: Exchange | undefined,
-  ): MaybePromise<Login<TUser>> {
-    const settled = this.settled(checked);
-    if (!settled.ok) return settled;
-    const payload = settled.value;
-    if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
-    // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
-    const family = familyLookups(this, payload, type);
-    const id = revocationId(token, payload);
-    return andThen(this.store.isRevoked(payload, id), (revoked) => {
-      if (revoked) return rejected('token_revoked');
-      if (!family) return this.userOf(payload, id);
-      return andThen(
-        andThen(family, (facts) => familyRefusal(this, payload, facts)),
-        (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
-      );
-    });
-  }
-
-  /** The loader's own exceptions propagate: an outage is not an anonymous user. */
-  private userOf(payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
-    this.loader ??= resolveUserLoader<TUser>(undefined);
-    return andThen(this.loader(payload.sub, payload), (user) =>
-      user === undefined || user === null ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id },
-    );
   }
 
   /**
@@ -193,6 +81,7 @@ export class Authenticator<TUser> {
     return login;
   }
 
+  /** Stage 1, extract: the token of the cookie or the header; then log in with it, or renew from remember-me. */
   private authenticate(exchange: Exchange, type: TokenType): MaybePromise<Login<TUser>> {
     const found = extractToken(exchange.req, this.options);
     const fromCookie = found?.source === 'cookie';
@@ -207,19 +96,72 @@ export class Authenticator<TUser> {
         this.options.useCookie &&
         (!found || (fromCookie && first.code === 'token_expired'));
       if (!renew) return this.answered(first, exchange, type, fromCookie);
-      return andThen(renewFromCookie(this, exchange), (renewed) =>
-        this.answered(renewed ?? first, exchange, type, fromCookie),
+      return andThen(this.renewed(exchange), (renewed) => this.answered(renewed ?? first, exchange, type, fromCookie));
+    });
+  }
+
+  /** Remember-me: the login of the access token renewed from the refresh cookie, or `undefined` without one. */
+  private renewed(exchange: Exchange): MaybePromise<Login<TUser> | undefined> {
+    return andThen(renewFromCookie(this.remember, exchange), (renewal) => {
+      if (renewal === undefined) return undefined;
+      return 'token' in renewal ? this.login(renewal.token, 'access') : { ok: false, ...renewal };
+    });
+  }
+
+  /**
+   * Stage 2, verify: signature and claims (from the verified-token cache when it can). Only a
+   * token whose key is being fetched waits, for that one shared fetch, then is checked once more.
+   * `csrfExchange` is the exchange of a token that came from a cookie, whose writes need the CSRF value.
+   */
+  login(token: string, type: TokenType, csrfExchange?: Exchange): MaybePromise<Login<TUser>> {
+    const { verifier } = this;
+    const checked = verifier.check(token, type);
+    if (!checked.ok && checked.pending) {
+      return checked.pending.then(() => this.trusted(verifier.check(token, type), token, type, csrfExchange));
+    }
+    return this.trusted(checked, token, type, csrfExchange);
+  }
+
+  /** Stage 3, trust: the CSRF check of a cookie token, then what the store knows (revocation, family, rotation). */
+  private trusted(
+    checked: Checked<TokenPayload>,
+    token: string,
+    type: TokenType,
+    csrfExchange: Exchange | undefined,
+  ): MaybePromise<Login<TUser>> {
+    const verified = settled(checked);
+    if (!verified.ok) return verified;
+    const payload = verified.value;
+    if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
+    const { store, rotation } = this;
+    // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
+    const family = familyLookups(rotation, payload, type);
+    const id = revocationId(token, payload);
+    return andThen(store.isRevoked(payload, id), (revoked) => {
+      if (revoked) return rejected('token_revoked');
+      if (!family) return this.userOf(payload, id);
+      return andThen(
+        andThen(family, (facts) => familyRefusal(rotation, payload, facts)),
+        (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
       );
     });
   }
 
-  /** A login's effects on the response: no caching, and the sliding renewal of an access cookie. */
+  /** Stage 4, load the user. The loader's own exceptions propagate: an outage is not an anonymous user. */
+  private userOf(payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
+    this.loader ??= resolveUserLoader<TUser>(undefined);
+    return andThen(this.loader(payload.sub, payload), (user) =>
+      user === undefined || user === null ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id },
+    );
+  }
+
+  /** Stage 5, answer: a login's effects on the response (the CSRF value noted, no caching, a sliding renewal). */
   private answered(login: Login<TUser>, exchange: Exchange, type: TokenType, fromCookie: boolean): Login<TUser> {
     if (!login.ok) return login;
     if (this.options.useCookie) noteLoginCsrf(exchange.req, login.payload);
     if (this.options.noStore && exchange.res) preventCaching(exchange.res, this.vary);
     // Only access tokens slide: a refresh token in the cookie is never swapped for an access token here.
-    if (fromCookie && type === 'access') slideSession(this as Authenticator<unknown>, login.payload, exchange);
+    if (fromCookie && type === 'access') slideSession(this.remember, login.payload, exchange);
     return login;
   }
 }

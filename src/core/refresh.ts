@@ -29,12 +29,12 @@ export async function refreshPair(
     const given = exchange ? extractToken(exchange.req, auth.options)?.token : refreshToken;
     return { accessToken: accessFrom(auth, payload, 'refreshTokens'), refreshToken: given as string };
   }
-  const reused = await retire(auth, payload);
+  const reused = await retire(auth.rotation, payload);
   if (reused) throw auth.failures.login(reused, exchange);
-  const claims = rotatedClaims(payload, auth.issuePolicy(auth.options.refreshExpiry));
+  const claims = rotatedClaims(payload, auth.minter.issuePolicy(auth.options.refreshExpiry));
   return {
     accessToken: accessFrom(auth, claims as TokenPayload, 'refreshTokens'),
-    refreshToken: auth.sign(claims, 'refreshTokens'),
+    refreshToken: auth.minter.sign(claims, 'refreshTokens'),
   };
 }
 
@@ -51,5 +51,5 @@ async function refreshLogin(auth: Authenticator<unknown>, refreshToken: string |
 /** A new access token (never fresh) with the data, scopes and family of `payload`. */
 function accessFrom(auth: Authenticator<unknown>, payload: TokenPayload, caller: string): string {
   const { defaultExpiry } = auth.options;
-  return auth.sign(renewedClaims(payload, defaultExpiry, auth.issuePolicy(defaultExpiry), false), caller);
+  return auth.minter.sign(renewedClaims(payload, defaultExpiry, auth.minter.issuePolicy(defaultExpiry), false), caller);
 }

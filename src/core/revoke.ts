@@ -1,4 +1,4 @@
-import type { Exchange } from '../frameworks';
+import { type Exchange, exchangeOf, type HttpExchange, respondingExchangeOf } from '../frameworks';
 import { clearSessionCookies } from '../http/session-cookies';
 import { rememberedLogin } from '../remember/remember';
 import { revocationId } from '../revocation/token-id';
@@ -21,23 +21,43 @@ export async function revokeToken(auth: Authenticator<unknown>, token: string | 
     }
     return auth.store.add(token.jti, token.exp * 1000);
   }
-  const checked = auth.verify(token, undefined);
+  const checked = auth.verifier.verify(token, undefined);
   if (!checked.ok && checked.code === 'token_expired') return;
   if (!checked.ok) throw auth.failures.login(checked);
   await auth.store.add(revocationId(token, checked.value), checked.value.exp * 1000);
+}
+
+/** `manager.revokeAllFor(sub)`: refuses every token of `sub` issued until now; tokens issued later work. */
+export async function revokeAllFor(auth: Authenticator<unknown>, sub: string): Promise<void> {
+  if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeAllFor(): `sub` is a non-empty string.');
+  const lifetime = auth.minter.verifiedLifetime();
+  if (lifetime === Number.POSITIVE_INFINITY) {
+    throw new TypeError(
+      'revokeAllFor(): this verify-only manager accepts tokens of any lifetime, so no cut-off could be forgotten; ' +
+        'set `maxTokenLifetime` to the longest lifetime its tokens have.',
+    );
+  }
+  const now = auth.options.clock();
+  await auth.store.setCutoff(sub, now, now + lifetime * 1000);
+}
+
+/** `manager.logout(request, response?)`: in cookie mode the response is needed, to clear the cookies. */
+export function logout(auth: Authenticator<unknown>, request: HttpExchange, response?: HttpExchange): Promise<void> {
+  const pick = auth.options.useCookie ? respondingExchangeOf : exchangeOf;
+  return logoutExchange(auth, pick(request, response, 'logout()'));
 }
 
 /**
  * `manager.logout(...)`: revokes whatever valid token authenticated the request (with or
  * without `jti`: never a TypeError for it) and, in cookie mode, clears the cookies.
  */
-export async function logoutExchange(auth: Authenticator<unknown>, exchange: Exchange): Promise<void> {
+async function logoutExchange(auth: Authenticator<unknown>, exchange: Exchange): Promise<void> {
   const login = await auth.loginFor(exchange, routeTokenType(exchange.req));
   if (login.ok) await auth.store.add(login.revocationId, login.payload.exp * 1000);
   // Remember me ends too: the login's refresh-token family, and the refresh cookie's.
-  const remembered = auth.options.useCookie ? rememberedLogin(auth, exchange) : undefined;
+  const remembered = auth.options.useCookie ? rememberedLogin(auth.remember, exchange) : undefined;
   const families = new Set([login.ok ? login.payload.fam : undefined, remembered?.payload.fam]);
-  const until = auth.options.clock() + auth.maxLifetime() * 1000;
+  const until = auth.options.clock() + auth.minter.maxLifetime() * 1000;
   for (const family of families) if (family !== undefined) await auth.store.revokeFamily(family, until);
   if (remembered)
     await auth.store.add(revocationId(remembered.token, remembered.payload), remembered.payload.exp * 1000);
