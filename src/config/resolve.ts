@@ -4,6 +4,7 @@ import { keySetup } from '../keys/options';
 import { refreshCookieName } from '../remember/options';
 import * as revocation from '../revocation/options';
 import * as check from '../shared/checks';
+import type { Clock } from '../shared/clock';
 import * as token from '../token/options';
 import { tokenCacheSize } from '../token/verified-cache';
 import * as manager from './checks';
@@ -90,36 +91,64 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const logger = check.logger(options.logger);
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
-  const revocationStore = revocation.revocationStore(options.revocationStore, clock);
-  const cookieName = http.cookieName(options.cookieName);
   return {
     ...manager.essentials(options),
     ...keySetup(options, { clock, logger, issuer, audience }),
-    cookieName,
-    defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
-    notAuthenticatedError: manager.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
-    outOfScopeError: manager.errorFactory(options.outOfScopeError, 'outOfScopeError'),
+    ...verification(options),
+    ...cookies(options),
+    ...failures(options),
+    ...store(options, clock),
     userLoader: manager.userLoader(options.userLoader),
     scopes: manager.scopeDescriptions(options.scopes),
     clock,
-    refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
-    revocationStore,
-    storeTimeout: check.storeTimeout(options.storeTimeout),
-    csrf: check.flag('csrf', options.csrf, true),
-    refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
-    cookieOptions: http.cookieOptions(options.cookieOptions),
     logger,
     issuer,
     audience,
+    noStore: check.flag('noStore', options.noStore, true),
+  };
+}
+
+/** Lifetimes and the claim checks of verification. */
+function verification(options: LoginOptions<unknown>) {
+  return {
+    defaultExpiry: check.duration('defaultExpiry', options.defaultExpiry) ?? 15 * 60,
+    refreshExpiry: check.duration('refreshExpiry', options.refreshExpiry) ?? 30 * 86_400,
     clockTolerance: token.clockTolerance(options.clockTolerance),
     maxAge: check.duration('maxAge', options.maxAge),
     requiredClaims: token.requiredClaims(options.requiredClaims),
     maxTokenLength: token.maxTokenLength(options.maxTokenLength),
+    tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
+  };
+}
+
+/** The session cookies: names, attributes, CSRF, sliding renewal. */
+function cookies(options: LoginOptions<unknown>) {
+  const cookieName = http.cookieName(options.cookieName);
+  return {
+    cookieName,
+    refreshCookieName: refreshCookieName(options.refreshCookieName, cookieName),
+    cookieOptions: http.cookieOptions(options.cookieOptions),
+    csrf: check.flag('csrf', options.csrf, true),
+    refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
+  };
+}
+
+/** What a refusal throws and who hears of it. */
+function failures(options: LoginOptions<unknown>) {
+  return {
+    notAuthenticatedError: manager.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
+    outOfScopeError: manager.errorFactory(options.outOfScopeError, 'outOfScopeError'),
     exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
+  };
+}
+
+/** The revocation store, its time limit, and rotation (which needs a store that retires atomically). */
+function store(options: LoginOptions<unknown>, clock: Clock) {
+  const revocationStore = revocation.revocationStore(options.revocationStore, clock);
+  return {
+    revocationStore,
+    storeTimeout: check.storeTimeout(options.storeTimeout),
     rotateRefreshTokens: revocation.rotationOption(options.rotateRefreshTokens, revocationStore),
-    noStore: check.flag('noStore', options.noStore, true),
-    tokenCacheSize: tokenCacheSize(options.tokenCacheSize),
-    refreshCookieName: refreshCookieName(options.refreshCookieName, cookieName),
   };
 }

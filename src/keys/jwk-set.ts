@@ -1,36 +1,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isPlainObject } from '../shared/json';
 import type { Algorithm } from './algorithms';
+import { KeyIndex } from './key-index';
 import { loadPublicKey } from './material';
 import type { RingKey } from './source';
-
-/** A key found for a token, the key's algorithm differing from the token's, or nothing. */
-type FetchedKeyLookup = RingKey | 'wrong_algorithm' | undefined;
 
 /**
  * The usable keys of a fetched JWK Set. A key without `alg` verifies with each
  * configured algorithm of its family, so it may stand for several `RingKey`s.
  */
-export class FetchedKeys {
-  private readonly byKid = new Map<string, RingKey[]>();
-  private readonly unnamed: RingKey[] = [];
-  /** A set of one key without `kid`: like a single configured key, it verifies whatever `kid` a token names. */
-  private readonly only: RingKey[] | undefined;
-
-  constructor(keys: ReadonlyArray<{ kid: string | undefined; variants: RingKey[] }>) {
-    for (const { kid, variants } of keys) {
-      if (kid === undefined) this.unnamed.push(...variants);
-      else this.byKid.set(kid, [...(this.byKid.get(kid) ?? []), ...variants]);
-    }
-    this.only = keys.length === 1 && keys[0]?.kid === undefined ? this.unnamed : undefined;
-  }
-
-  find(alg: Algorithm, kid: unknown): FetchedKeyLookup {
-    const named = this.only ?? (kid === undefined ? this.unnamed : typeof kid === 'string' ? this.byKid.get(kid) : []);
-    if (!named?.length) return undefined;
-    return named.find((key) => key.algorithm === alg) ?? 'wrong_algorithm';
-  }
-}
+export type FetchedKeys = KeyIndex<RingKey>;
 
 /**
  * Reads a JWK Set (RFC 7517 §5) for the configured `algorithms`. Keys that cannot
@@ -50,7 +29,7 @@ export function readJwks(document: unknown, algorithms: readonly Algorithm[]): F
         '(set `algorithms` to what the issuer signs with)',
     );
   }
-  return new FetchedKeys(usable);
+  return new KeyIndex(usable);
 }
 
 /** The algorithms a key of each type may verify, when it names none (RFC 7518 §6, RFC 8037 §2). */

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { type Rejection, rejected } from '../shared/checked';
 import { LoginConfigurationError } from '../shared/errors';
 import { type Algorithm, isAlgorithm } from './algorithms';
+import { KeyIndex } from './key-index';
 import {
   type EncryptedPrivateKey,
   hmacKey,
@@ -26,48 +27,39 @@ export interface KeyConfig {
   publicKey?: PublicKeyInput;
 }
 
-/**
- * The manager's keys. A token picks its key by `kid` through a Map lookup, so a `kid`
- * is only ever an opaque id: never a path, a query or a URL.
- */
+/** The manager's configured keys: the one that signs, and the ones that verify, picked by `kid` (`KeyIndex`). */
 export class KeyRing implements KeySource {
   /** Configured keys never change. */
   readonly version = 0;
   /** The key new tokens are signed with: the first one with private material. */
   readonly signer: RingKey | undefined;
-  private readonly byKid = new Map<string, RingKey>();
-  private readonly unnamed: RingKey | undefined;
+  private readonly index: KeyIndex<RingKey>;
 
   constructor(readonly keys: readonly RingKey[]) {
     this.signer = keys.find((key) => key.signKey !== undefined);
-    for (const key of keys) {
-      if (key.kid === undefined) continue;
-      if (this.byKid.has(key.kid)) throw new LoginConfigurationError(`two keys have kid ${JSON.stringify(key.kid)}.`);
-      this.byKid.set(key.kid, key);
+    const kids = new Set<string>();
+    for (const { kid } of keys) {
+      if (kid === undefined) continue;
+      if (kids.has(kid)) throw new LoginConfigurationError(`two keys have kid ${JSON.stringify(kid)}.`);
+      kids.add(kid);
     }
-    const unnamed = keys.filter((key) => key.kid === undefined);
-    if (unnamed.length > 1) {
+    if (keys.filter((key) => key.kid === undefined).length > 1) {
       throw new LoginConfigurationError('give every key but one a `kid`, so tokens can name theirs.');
     }
-    this.unnamed = unnamed[0];
+    this.index = new KeyIndex(keys.map((key) => ({ kid: key.kid, variants: [key] })));
   }
 
-  /**
-   * The key a token's `kid` header names; a token without one uses the key without one.
-   * When that is the only key, a token's `kid` is ignored, as identity providers always
-   * send one (and as jsonwebtoken and express-jwt do): there is nothing else it could pick.
-   */
+  /** The key a token's `kid` header names (see `KeyIndex`). */
   find(kid: unknown): RingKey | undefined {
-    if (kid === undefined || (this.unnamed && this.keys.length === 1)) return this.unnamed;
-    return typeof kid === 'string' ? this.byKid.get(kid) : undefined;
+    return this.index.named(kid)[0];
   }
 
   /** The key for a token's `alg` and `kid`: the algorithm must be the one of the key `kid` picks. */
   keyFor(alg: unknown, kid: unknown): RingKey | Rejection {
     if (!this.allows(alg)) return rejected('algorithm_not_allowed');
-    const key = this.find(kid);
-    if (!key) return rejected('signature_invalid');
-    return key.algorithm === alg ? key : rejected('algorithm_not_allowed');
+    const found = this.index.find(alg, kid);
+    if (found === undefined) return rejected('signature_invalid');
+    return found === 'wrong_algorithm' ? rejected('algorithm_not_allowed') : found;
   }
 
   /** The key for a token's header, as verification asks for it (a `KeySelector` in token/trust.ts). */

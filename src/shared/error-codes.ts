@@ -1,0 +1,68 @@
+/**
+ * Why a request or token was refused. Every error this library throws for a
+ * failed login carries one as `code`, for the app's error handler and logs.
+ */
+export type LoginErrorCode =
+  | 'token_missing'
+  | 'token_malformed'
+  | 'token_too_long'
+  | 'signature_invalid'
+  | 'algorithm_not_allowed'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'claim_invalid'
+  | 'issuer_invalid'
+  | 'audience_invalid'
+  | 'user_not_found'
+  | 'insufficient_scope'
+  | 'token_type_invalid'
+  | 'token_revoked'
+  | 'fresh_login_required'
+  | 'csrf_failed'
+  | 'body_not_parsed'
+  | 'store_unavailable'
+  | 'login_throttled'
+  | 'key_source_unavailable'
+  | 'refresh_token_reused';
+
+/** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
+export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
+  'insufficient_scope',
+  'fresh_login_required',
+  'csrf_failed',
+  'body_not_parsed',
+  'store_unavailable',
+  'login_throttled',
+  'key_source_unavailable',
+  'refresh_token_reused',
+]);
+
+/** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
+const DESCRIPTIONS: Record<LoginErrorCode, string> = {
+  token_missing: 'No token was sent',
+  token_malformed: 'The token is malformed',
+  token_too_long: 'The token is too long',
+  signature_invalid: 'The token signature is invalid',
+  algorithm_not_allowed: 'The token algorithm is not allowed',
+  token_expired: 'The token expired',
+  token_not_yet_valid: 'The token is not valid yet',
+  claim_invalid: 'A token claim is missing or invalid',
+  issuer_invalid: 'The token issuer is not accepted',
+  audience_invalid: 'The token audience is not accepted',
+  user_not_found: 'The user of the token does not exist',
+  insufficient_scope: 'The token lacks a required scope',
+  token_type_invalid: 'This type of token is not accepted here',
+  token_revoked: 'The token was revoked',
+  fresh_login_required: 'A fresh login is required',
+  csrf_failed: 'The CSRF token is missing or invalid',
+  body_not_parsed: 'The request body was not parsed',
+  store_unavailable: 'The login service is unavailable',
+  login_throttled: 'Too many login attempts',
+  key_source_unavailable: 'The keys to verify the token are unavailable',
+  refresh_token_reused: 'The refresh token was already used',
+};
+
+/** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */
+export function describeFailure(code: LoginErrorCode, claim?: string): string {
+  return code === 'claim_invalid' && claim ? `The token claim ${claim} is missing or invalid` : DESCRIPTIONS[code];
+}
