@@ -115,6 +115,7 @@ const EVERY_OPTION = {
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,
+  accessTokenType: true,
 } satisfies Record<keyof LoginOptions, true>;
 
 describe('LoginManager', () => {

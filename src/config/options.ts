@@ -126,4 +126,11 @@ export interface LoginOptions<TUser = unknown> {
    * refresh token that renews the access cookie once it has expired. Default `'refresh-token'`.
    */
   refreshCookieName?: string;
+  /**
+   * `'at+jwt'`: the JWT access-token profile (RFC 9068). Access tokens this manager issues carry
+   * `typ: at+jwt` in their header (refresh tokens never do), and an access token without it is refused
+   * (401 `token_type_invalid`), so an ID token or any other JWT of the same issuer and audience cannot pass
+   * as one. With `issuers`, set it per issuer instead. Default: off (any `typ` of a JWT is taken).
+   */
+  accessTokenType?: 'at+jwt';
 }

@@ -53,6 +53,7 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,
+  accessTokenType: true,
 };
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
@@ -91,9 +92,10 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const logger = check.logger(options.logger);
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
+  const accessTokenType = check.accessTokenType(options.accessTokenType);
   return {
     ...manager.essentials(options),
-    ...keySetup(options, { clock, logger, issuer, audience }),
+    ...keySetup(options, { clock, logger, issuer, audience, accessTokenType }),
     ...verification(options),
     ...cookies(options),
     ...failures(options),
@@ -104,6 +106,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     logger,
     issuer,
     audience,
+    accessTokenType,
     noStore: check.flag('noStore', options.noStore, true),
   };
 }

@@ -31,7 +31,7 @@ export interface Parts {
 /** Builds every part from the resolved options. */
 export function partsFor(options: ResolvedOptions<unknown>): Parts {
   const { clock, clockTolerance, maxAge, requiredClaims, maxTokenLength, tokenCacheSize } = options;
-  const { keys, issuer, defaultExpiry, refreshExpiry, maxTokenLifetime } = options;
+  const { keys, issuer, defaultExpiry, refreshExpiry, maxTokenLifetime, accessTokenType } = options;
   const csrf = options.useCookie && options.csrf;
   const audience = options.audience?.[0];
   const minter = new TokenMinter({
@@ -43,6 +43,7 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
     defaultExpiry,
     refreshExpiry,
     maxTokenLifetime,
+    accessTokenType,
   });
   const common = { leeway: clockTolerance, maxLifetime: minter.verifiedLifetime(), maxAge, requiredClaims };
   const verifier = new TokenVerifier({ trust: options.trust, common, maxTokenLength, tokenCacheSize, clock });

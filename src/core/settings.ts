@@ -53,4 +53,6 @@ export interface ResolvedOptions<TUser> {
   noStore: boolean;
   tokenCacheSize: number;
   refreshCookieName: string;
+  /** `'at+jwt'`: the `typ` of issued access tokens (RFC 9068). */
+  accessTokenType: 'at+jwt' | undefined;
 }

@@ -25,6 +25,11 @@ export interface IssuerConfig {
   discovery?: boolean;
   /** With `jwksUri` or `discovery`: the algorithms its tokens may use. Default `['RS256']`. */
   algorithms?: Algorithm[];
+  /**
+   * `'at+jwt'`: its access tokens must carry `typ: at+jwt` (RFC 9068 §4), so its ID tokens (and any other JWT
+   * of its) are refused. Set it for issuers that write that header (Auth0, Okta...); leave it out for those that do not.
+   */
+  accessTokenType?: 'at+jwt';
 }
 
 /** The key options of `LoginOptions`, unchecked. */
@@ -53,6 +58,7 @@ interface Context {
   logger: LoginLogger;
   issuer: string | undefined;
   audience: string[] | undefined;
+  accessTokenType: 'at+jwt' | undefined;
 }
 
 const fail = check.fail;
@@ -60,7 +66,7 @@ const REMOTE_ONLY = ['algorithms', 'remoteKeys'] as const;
 
 /** Checks the key options together: `secret` or `keys`, or `jwksUri`/`discovery`, or `issuers`. */
 export function keySetup(options: KeyOptions, context: Context): KeySetup {
-  const { issuer, audience } = context;
+  const { issuer, audience, accessTokenType } = context;
   let keys = new KeyRing([]);
   let trust: TrustedIssuer[];
   if (options.issuers !== undefined) {
@@ -69,6 +75,7 @@ export function keySetup(options: KeyOptions, context: Context): KeySetup {
     );
     if (issuer !== undefined) given.push('issuer');
     if (audience !== undefined) given.push('audience');
+    if (accessTokenType !== undefined) given.push('accessTokenType');
     if (given.length)
       fail(`with \`issuers\`, each issuer has its own keys and audience: move ${given.join(', ')} into its entry.`);
     trust = issuerList(options.issuers, remoteFactory(options.remoteKeys, context));
@@ -76,12 +83,12 @@ export function keySetup(options: KeyOptions, context: Context): KeySetup {
       fail('`remoteKeys` is set, but no issuer has `jwksUri` or `discovery`.');
     }
   } else if (options.jwksUri !== undefined || options.discovery !== undefined) {
-    trust = [{ issuer, audience, keys: oneRemote(options, context) }];
+    trust = [{ issuer, audience, accessTokenType, keys: oneRemote(options, context) }];
   } else {
     const stray = REMOTE_ONLY.find((name) => options[name] !== undefined);
     if (stray) fail(`\`${stray}\` is for keys fetched with \`jwksUri\`, \`discovery\` or \`issuers\`.`);
     keys = localKeys(options);
-    trust = [{ issuer, audience, keys }];
+    trust = [{ issuer, audience, accessTokenType, keys }];
   }
   const maxTokenLifetime = check.duration('maxTokenLifetime', options.maxTokenLifetime);
   if (maxTokenLifetime !== undefined && keys.signer) {
@@ -132,7 +139,7 @@ function remoteLocation(jwksUri: unknown, discovery: unknown, issuer: string | u
   return problem ? fail(`${where}\`issuer\` for discovery: ${problem}.`) : discovered(issuer);
 }
 
-const ISSUER_FIELDS = new Set(['issuer', 'audience', 'keys', 'jwksUri', 'discovery', 'algorithms']);
+const ISSUER_FIELDS = new Set(['issuer', 'audience', 'keys', 'jwksUri', 'discovery', 'algorithms', 'accessTokenType']);
 
 function issuerList(list: unknown, remote: RemoteFactory): TrustedIssuer[] {
   if (!Array.isArray(list) || list.length === 0) {
@@ -149,7 +156,8 @@ function issuerList(list: unknown, remote: RemoteFactory): TrustedIssuer[] {
     if (seen.has(issuer)) fail(`${where}issuer ${issuer} is listed twice.`);
     seen.add(issuer);
     const audience = check.prefixed(where, () => check.audience(entry.audience));
-    return { issuer, audience, keys: issuerKeys(entry, issuer, remote, where) };
+    const accessTokenType = check.prefixed(where, () => check.accessTokenType(entry.accessTokenType));
+    return { issuer, audience, accessTokenType, keys: issuerKeys(entry, issuer, remote, where) };
   });
 }
 

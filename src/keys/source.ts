@@ -47,4 +47,6 @@ export interface TrustedIssuer {
   issuer: string | undefined;
   audience: string[] | undefined;
   keys: KeySource;
+  /** `'at+jwt'`: its access tokens must carry that `typ` (RFC 9068 §4), so its ID tokens are refused. */
+  accessTokenType?: 'at+jwt' | undefined;
 }

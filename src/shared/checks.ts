@@ -53,6 +53,14 @@ export function issuer(value: unknown): string | undefined {
   return fail('`issuer` is a non-empty string, e.g. https://auth.example.com.');
 }
 
+/** `accessTokenType`: `'at+jwt'` (RFC 9068 §2.1), or `undefined` when not given. */
+export function accessTokenType(value: unknown): 'at+jwt' | undefined {
+  if (value === undefined || value === 'at+jwt') return value;
+  return fail(
+    `\`accessTokenType\` ${JSON.stringify(value)} is not one this library knows: give 'at+jwt' (RFC 9068), or leave it out.`,
+  );
+}
+
 /** The audiences tokens may name (the first one is written into new tokens), or `undefined`. */
 export function audience(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;

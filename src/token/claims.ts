@@ -54,6 +54,8 @@ export interface ClaimPolicy {
   /** Refuse tokens whose `iat` is older than this. */
   maxAge?: number;
   requiredClaims: readonly string[];
+  /** `'at+jwt'`: access tokens must carry that `typ`, refresh tokens must not (RFC 9068 §4). */
+  accessTokenType?: 'at+jwt' | undefined;
 }
 
 /** Every claim check, `now` in (fractional) seconds. jsonwebtoken skips a missing exp and all of these, so they are ours. */

@@ -19,6 +19,8 @@ export interface MinterSettings {
   refreshExpiry: number;
   /** Seconds; verify-only managers only. */
   maxTokenLifetime: number | undefined;
+  /** `'at+jwt'`: the `typ` of access tokens (RFC 9068); refresh tokens keep `JWT`. */
+  accessTokenType: 'at+jwt' | undefined;
 }
 
 /** Signs new tokens with the manager's signing key and says how long tokens live. */
@@ -58,7 +60,7 @@ export class TokenMinter {
         `${caller}: this manager holds public keys only (verify-only) and cannot sign; issue tokens where the private key is.`,
       );
     }
-    return signToken(claims, { ...signer, signKey: signer.signKey });
+    return signToken(claims, { ...signer, signKey: signer.signKey }, this.settings.accessTokenType);
   }
 
   /** Whether this manager can sign (sliding sessions and remember-me need it). */

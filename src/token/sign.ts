@@ -8,15 +8,16 @@ const segment = (value: object): string => Buffer.from(JSON.stringify(value), 'u
  * Signs `claims` as they are (the caller has set `iat` and `exp`), stamping the key's
  * `kid` so verifiers can pick the key. The header is `{"alg","typ","kid"}` in that order,
  * byte for byte what jsonwebtoken wrote before this signer replaced it (so an HS256 or
- * RS256 token is the same string it was); `typ` is `JWT` unless the caller names another
- * (RFC 9068's `at+jwt`).
+ * RS256 token is the same string it was). `typ` is `JWT`, or for an access token the
+ * manager's `accessTokenType` (RFC 9068's `at+jwt`); refresh tokens never carry that.
  */
 export function signToken(
   claims: Record<string, unknown>,
   key: RingKey & { signKey: NonNullable<RingKey['signKey']> },
-  typ = 'JWT',
+  accessTokenType?: 'at+jwt',
 ): string {
   const { algorithm: alg, kid } = key;
+  const typ = accessTokenType !== undefined && claims.type !== 'refresh' ? accessTokenType : 'JWT';
   const input = `${segment(kid === undefined ? { alg, typ } : { alg, typ, kid })}.${segment(claims)}`;
   return `${input}.${signatureOf(alg, key.signKey, input)}`;
 }

@@ -24,13 +24,13 @@ export interface VerifyPolicy extends ClaimPolicy {
   maxTokenLength: number;
 }
 
-/** What every issuer's tokens must satisfy alike: the claim policy without `issuer` and `audience`. */
-export type CommonClaimPolicy = Omit<ClaimPolicy, 'issuer' | 'audience'>;
+/** What every issuer's tokens must satisfy alike: the claim policy without what each issuer has of its own. */
+export type CommonClaimPolicy = Omit<ClaimPolicy, 'issuer' | 'audience' | 'accessTokenType'>;
 
 /**
  * The verification policy for the issuers a manager trusts. One issuer: its `iss` and
  * audience are the policy's. Several: the token's `iss` picks one (an exact Map lookup)
- * before any key is looked up or fetched, and that issuer's audience applies.
+ * before any key is looked up or fetched, and that issuer's audience and `accessTokenType` apply.
  */
 export function verifyPolicyFor(
   trusted: readonly TrustedIssuer[],
@@ -39,8 +39,8 @@ export function verifyPolicyFor(
 ): VerifyPolicy {
   const [only] = trusted;
   if (only && trusted.length === 1) {
-    const { issuer, audience } = only;
-    return { ...common, issuer, audience, maxTokenLength, keys: new OneIssuer(only) };
+    const { issuer, audience, accessTokenType } = only;
+    return { ...common, issuer, audience, accessTokenType, maxTokenLength, keys: new OneIssuer(only) };
   }
   return { ...common, maxTokenLength, keys: new SeveralIssuers(trusted, common) };
 }
@@ -69,8 +69,9 @@ class SeveralIssuers implements KeySelector {
     common: CommonClaimPolicy,
   ) {
     for (const entry of trusted) {
-      const { issuer, audience } = entry;
-      if (issuer !== undefined) this.byIssuer.set(issuer, { trusted: entry, policy: { ...common, issuer, audience } });
+      const { issuer, audience, accessTokenType } = entry;
+      const policy = { ...common, issuer, audience, accessTokenType };
+      if (issuer !== undefined) this.byIssuer.set(issuer, { trusted: entry, policy });
     }
   }
 

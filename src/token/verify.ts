@@ -9,11 +9,14 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** `typ` values meaning "a JWT" (RFC 7519 §5.1, RFC 9068 §2.1), compared case-insensitively. */
 const JWT_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
+/** `typ` values of a JWT access token (RFC 9068 §4: with or without `application/`). */
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
 /**
  * Checks a token completely, cheapest checks first: length, shape, header, the key its
  * `iss`, `alg` and `kid` pick, the signature (`node:crypto` on the segments as sent, pinned to that key's
- * one algorithm), then claims. Header and payload are decoded once. Never throws.
+ * one algorithm), the `typ` the issuer's `accessTokenType` asks for, then claims. Header and payload
+ * are decoded once. Never throws.
  * `now` is in (fractional) seconds.
  */
 export function verifyToken(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
@@ -34,7 +37,19 @@ export function verifyToken(token: string, policy: VerifyPolicy, now: number): C
   if (!signatureValid(key.algorithm, key.verifyKey, signed, token.slice(payloadEnd + 1))) {
     return rejected('signature_invalid');
   }
-  return checkClaims(claims, now, choice.policy ?? policy);
+  const claimPolicy = choice.policy ?? policy;
+  if (claimPolicy.accessTokenType && !typeFits(header.typ, claims.type)) return rejected('token_type_invalid');
+  return checkClaims(claims, now, claimPolicy);
+}
+
+/**
+ * With `accessTokenType: 'at+jwt'`: an access token (our `type: 'access'`, or no `type`, as a provider's)
+ * carries `typ: at+jwt`, and a refresh token does not. So an ID token of the same issuer and audience
+ * (`typ: JWT`), or any other JWT it signs, never passes as an access token (RFC 9068 §4).
+ */
+function typeFits(typ: unknown, type: unknown): boolean {
+  const access = typeof typ === 'string' && ACCESS_TOKEN_TYPES.has(typ.toLowerCase());
+  return type === 'refresh' ? !access : access;
 }
 
 /** `crit` names extensions we would have to understand (RFC 7515 §4.1.11): we understand none. */
