@@ -3,6 +3,8 @@
 // outside the repository as a user would (`npm install routing-controllers-login routing-controllers
 // express ...`, no flags, so a peer range that refuses a stack fails here), compile each app with
 // TypeScript 5 and `skipLibCheck: false`, run it, and ask for 401 without a token, 200 with one.
+// The readme-tsconfig consumer compiles with the README's own tsconfig (issue 17 item 2), under
+// TypeScript 5.9 and under the repository's TypeScript 7, a file that imports only the library and node:fs.
 //
 // npm runs with --prefer-offline: packages the CI install already put in the npm cache (TypeScript 5.9
 // comes from tools/'s lockfile) are not downloaded again. When a package is neither cached nor
@@ -17,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
 const typescript = JSON.parse(readFileSync(join(root, 'tools/package.json'), 'utf8')).devDependencies.typescript;
+/** The repository's own compiler: TypeScript 7, what `npm i -D typescript` installs today. */
+const typescript7 = join(root, 'node_modules/.bin/tsc');
 
 const COMMON = [
   'routing-controllers@~0.11.3',
@@ -65,7 +69,24 @@ const CONSUMERS = [
     skipLibCheck: false,
     packages: ['koa@^3', '@koa/router@^13', 'koa-bodyparser@^4', '@types/koa@^3', OLDEST_NODE_TYPES],
   },
+  // The README's tsconfig as written (skipLibCheck unset: false), and the README's `npm install --save-dev
+  // @types/node` (the newest); no express, whose types would bring Node's along.
+  {
+    name: 'readme-tsconfig',
+    type: 'commonjs',
+    app: 'node-types-app.ts',
+    tsconfig: 'readme',
+    packages: [NEWEST_NODE_TYPES],
+  },
 ];
+
+/** The README's tsconfig block (between `<!-- tsconfig:start -->` and `<!-- tsconfig:end -->`), parsed. */
+function readmeTsconfig() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const json = /<!-- tsconfig:start -->\n```json\n([\s\S]*?)\n```\n<!-- tsconfig:end -->/.exec(readme)?.[1];
+  if (!json) throw new Error('README.md has no ```json block between the tsconfig markers');
+  return JSON.parse(json);
+}
 
 /** Errors that mean "neither the registry nor the cache could provide a package", not "this is broken". */
 const UNREACHABLE = /\b(ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b/;
@@ -101,6 +122,14 @@ function pack() {
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   const [{ filename }] = JSON.parse(packed.stdout);
   return join(work, filename);
+}
+
+/** Runs the compiled file to its end: it prints the user of the token it made and verified. */
+function printsUser(file, dir) {
+  const result = run(process.execPath, [file], dir);
+  if (!result.ok || result.output.trim() !== JSON.stringify({ sub: 'ada' })) {
+    throw new Error(`node ${file}: ${result.output}`);
+  }
 }
 
 /** Starts the compiled app, reads the `{ port, token }` line it prints, asks each path for 401 and 200. */
@@ -146,9 +175,14 @@ async function check(consumer, tarball) {
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: consumer.name, private: true, type: consumer.type }));
   copyFileSync(join(here, consumer.app), join(dir, 'app.ts'));
-  const tsconfig = JSON.parse(readFileSync(join(here, 'tsconfig.json'), 'utf8'));
-  tsconfig.compilerOptions.skipLibCheck = consumer.skipLibCheck;
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  if (consumer.tsconfig === 'readme') {
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(readmeTsconfig()));
+    writeFileSync(join(dir, 'secret.txt'), 'consumer-check-secret-consumer-check-secret');
+  } else {
+    const tsconfig = JSON.parse(readFileSync(join(here, 'tsconfig.json'), 'utf8'));
+    tsconfig.compilerOptions.skipLibCheck = consumer.skipLibCheck;
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  }
 
   let started = Date.now();
   const packages = [tarball, ...COMMON, ...consumer.packages];
@@ -163,6 +197,8 @@ async function check(consumer, tarball) {
   if (!install.ok) throw new Error(`npm install ${packages.join(' ')} failed:\n${install.output}`);
   const installed = seconds(started);
 
+  if (consumer.tsconfig === 'readme') return compileWithBoth(consumer, dir, installed);
+
   started = Date.now();
   const compile = run(join(dir, 'node_modules/.bin/tsc'), ['-p', dir], dir);
   const compiler = `TypeScript ${typescript} (skipLibCheck: ${consumer.skipLibCheck})`;
@@ -173,6 +209,24 @@ async function check(consumer, tarball) {
   await answers(dir, paths);
   log(
     `${consumer.name}: installed in ${installed}, compiled by ${compiler} in ${compiled}, ${paths.join(' and ')}: 401 then 200`,
+  );
+  return 'passed';
+}
+
+/** The README's tsconfig under the project's TypeScript 5.9, then under the repository's TypeScript 7; each build runs. */
+function compileWithBoth(consumer, dir, installed) {
+  const outDir = readmeTsconfig().compilerOptions.outDir;
+  for (const [compiler, tsc] of [
+    [`TypeScript ${typescript}`, join(dir, 'node_modules/.bin/tsc')],
+    ["TypeScript 7 (the repository's)", typescript7],
+  ]) {
+    rmSync(join(dir, outDir), { recursive: true, force: true });
+    const compile = run(tsc, ['-p', dir], dir);
+    if (!compile.ok) throw new Error(`${compiler} with the README's tsconfig failed:\n${compile.output}`);
+    printsUser(join(outDir, 'app.js'), dir);
+  }
+  log(
+    `${consumer.name}: installed in ${installed}, the README's tsconfig compiled by TypeScript ${typescript} and 7, ran`,
   );
   return 'passed';
 }
