@@ -6,7 +6,7 @@ import { block, compile } from './readme/source';
 describe('the README quickstart, compiled and run as written', function () {
   this.timeout(60_000);
   let app: Started;
-  const secret = 'readme-secret-readme-secret-readme-secret';
+  const secret = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
 
   before(async () => {
     // The repository's strict settings (unused names are errors), not the examples' relaxed ones.

@@ -130,10 +130,15 @@ onEveryServer('cookie mode: CSRF protection', (server) => {
     await request(app).post('/notes').set('Authorization', `Bearer ${token}`).expect(200);
   });
 
-  it('can be turned off with csrf: false', async () => {
-    const { app, cookie, token } = setup(server, { csrf: false });
+  it('can be turned off with csrf: false, which the logger hears of once, when the manager is built', async () => {
+    const warnings: string[] = [];
+    const logger = { error: () => {}, warn: (message: string) => void warnings.push(message) };
+    const { app, cookie, token } = setup(server, { csrf: false, logger });
+    await request(app).post('/notes').set('Cookie', cookie).expect(200);
     await request(app).post('/notes').set('Cookie', cookie).expect(200);
     expect(jwt.decode(token)).not.to.have.property('csrf');
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include('`useCookie` with `csrf: false`');
   });
 
   it('sets a readable csrf-token cookie next to the HttpOnly token cookie', async () => {

@@ -12,7 +12,7 @@ describe('the README OpenAPI section, added to the quickstart and run', function
   before(async () => {
     const { workdir, diagnostics } = compileExamples();
     expect(diagnostics).to.equal('');
-    app = await startServer(join(workdir, 'out/openapi.js'), { SECRET: 'readme-secret-readme-secret-readme-secret' });
+    app = await startServer(join(workdir, 'out/openapi.js'), { SECRET: 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3' });
   });
   after(() => app?.stop());
 

@@ -25,6 +25,7 @@ describe('openapi: loginSecuritySchemes', () => {
       useHeader: false,
       cookieName: 'sid',
       csrf: false,
+      logger: { error: () => {}, warn: () => {} }, // it warns of csrf: false with cookies
       userLoader,
     });
     const schemes = loginSecuritySchemes(manager);

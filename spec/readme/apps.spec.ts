@@ -7,7 +7,7 @@ import { type Started, startServer } from '../helpers/spawn';
 import { compileExamples } from './blocks';
 import { block, fencedBlocks, root } from './source';
 
-const SECRET = 'readme-secret-readme-secret-readme-secret';
+const SECRET = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
 
 /** The README's login: the password form posted urlencoded, as the quickstart's curl does. */
 async function logIn(url: string): Promise<string> {

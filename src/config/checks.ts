@@ -1,4 +1,4 @@
-import type { ErrorClass, ErrorFactory } from '../core/settings';
+import type { ErrorClass, ErrorFactory, ResolvedOptions } from '../core/settings';
 import { isClassSyntax, isLoaderClass, type UserLoaderOption } from '../core/user-loader';
 import { fail } from '../shared/checks';
 import { isScopeToken } from '../token/claims';
@@ -54,4 +54,19 @@ export function scopeDescriptions(scopes: unknown = {}): Record<string, string> 
     if (typeof description !== 'string') fail(`the description of scope ${scope} is not a string.`);
   }
   return { ...(scopes as Record<string, string>) };
+}
+
+/**
+ * Warns once, at construction, through `logger`, of a configuration that works but leaves a
+ * hole the app may not mean: cookie-authenticated writes without the CSRF check.
+ */
+export function warnOfRisks(options: ResolvedOptions<unknown>): void {
+  if (options.useCookie && !options.csrf) {
+    options.logger.warn(
+      'routing-controllers-login: `useCookie` with `csrf: false`: cookie-authenticated writes (POST, PUT, PATCH, ' +
+        'DELETE) are not checked for CSRF, so only SameSite stands between them and a page on another site (and ' +
+        "it does not cover sibling subdomains, nor sameSite: 'none'). Keep `csrf` on (the default), or take tokens " +
+        'from the Authorization header alone (useCookie: false).',
+    );
+  }
 }

@@ -93,7 +93,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
   const accessTokenType = check.accessTokenType(options.accessTokenType);
-  return {
+  const resolved: ResolvedOptions<TUser> = {
     ...manager.essentials(options),
     ...keySetup(options, { clock, logger, issuer, audience, accessTokenType }),
     ...verification(options),
@@ -109,6 +109,8 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     accessTokenType,
     noStore: check.flag('noStore', options.noStore, true),
   };
+  manager.warnOfRisks(resolved);
+  return resolved;
 }
 
 /** Lifetimes and the claim checks of verification. */
@@ -127,10 +129,11 @@ function verification(options: LoginOptions<unknown>) {
 /** The session cookies: names, attributes, CSRF, sliding renewal. */
 function cookies(options: LoginOptions<unknown>) {
   const cookieName = http.cookieName(options.cookieName);
+  const refreshCookie = refreshCookieName(options.refreshCookieName, cookieName);
   return {
     cookieName,
-    refreshCookieName: refreshCookieName(options.refreshCookieName, cookieName),
-    cookieOptions: http.cookieOptions(options.cookieOptions),
+    refreshCookieName: refreshCookie,
+    cookieOptions: http.cookieOptions(options.cookieOptions, [cookieName, refreshCookie]),
     csrf: check.flag('csrf', options.csrf, true),
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
   };

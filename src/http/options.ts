@@ -10,11 +10,14 @@ export function cookieName(name: unknown = 'access-token', option = 'cookieName'
   return name as string;
 }
 
-/** `cookieOptions`: the attributes `setCookie` would accept, checked now so a bad one fails at construction. */
-export function cookieOptions(value: unknown = {}): SessionCookieOptions {
+/**
+ * `cookieOptions`: the attributes `setCookie` would accept for each of the cookies `names`
+ * (a `__Host-` name takes no `domain`), checked now so a bad one fails at construction.
+ */
+export function cookieOptions(value: unknown = {}, names: readonly string[] = []): SessionCookieOptions {
   if (typeof value !== 'object' || value === null) fail('`cookieOptions` is an object like { secure: true }.');
   try {
-    checkCookieOptions(value as SessionCookieOptions);
+    checkCookieOptions(value as SessionCookieOptions, names);
   } catch (error) {
     fail(`\`cookieOptions\`: ${(error as Error).message.replace(/^setCookie: /, '')}`);
   }

@@ -82,11 +82,14 @@ export function clearSessionCookies(
   clearRefreshCookie(exchange, config, options);
 }
 
-/** Throws the TypeError `setCookie` would, so bad `cookieOptions` fail at construction. */
-export function checkCookieOptions(options: SessionCookieOptions): void {
+/**
+ * Throws the TypeError `setCookie` would for any of the cookies `names` (a `__Host-` name
+ * with a `domain`...), so bad `cookieOptions` fail at construction.
+ */
+export function checkCookieOptions(options: SessionCookieOptions, names: readonly string[]): void {
   const { persistent, ...attributes } = options;
   if (persistent !== undefined && typeof persistent !== 'boolean') throw new TypeError('`persistent` is a boolean.');
-  serializeCookie({ name: 'check', value: '', httpOnly: true }, attributes, false);
+  for (const name of names) serializeCookie({ name, value: '', httpOnly: true }, attributes, false);
 }
 
 /** Writes the readable `csrf-token` cookie alone (before login), for the browser session, with the manager's attributes. */

@@ -46,7 +46,10 @@ export function serializeCookie(
   options: CookieOptions,
   secureDefault: boolean,
 ): string {
-  const { secure = secureDefault, maxAge, domain, sameSite = 'lax', path = '/' } = options;
+  const prefix = cookiePrefix(cookie.name);
+  // Browsers drop a prefixed cookie that is not Secure, so it is Secure even over plain http (localhost takes it).
+  const { secure = prefix ? true : secureDefault, maxAge, domain, sameSite = 'lax', path = '/' } = options;
+  if (prefix) checkPrefix(cookie.name, prefix, { secure, domain, path });
   if (!COOKIE_VALUE.test(cookie.value)) {
     throw new TypeError('setCookie: the value holds characters a cookie cannot carry');
   }
@@ -73,4 +76,35 @@ export function serializeCookie(
   if (secure) parts.push('Secure');
   parts.push(`SameSite=${SAME_SITE[sameSite]}`);
   return parts.join('; ');
+}
+
+/** The prefix that makes browsers hold a cookie to stricter rules (RFC 6265bis §4.1.3), matched as they match it. */
+function cookiePrefix(name: string): '__Secure-' | '__Host-' | undefined {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('__host-')) return '__Host-';
+  return lower.startsWith('__secure-') ? '__Secure-' : undefined;
+}
+
+/** Throws what a browser would silently do to a prefixed cookie with these attributes: drop it. */
+function checkPrefix(name: string, prefix: '__Secure-' | '__Host-', attributes: CookieOptions): void {
+  const cookie = `a ${prefix} cookie (${name})`;
+  if (!attributes.secure) {
+    throw new TypeError(
+      `setCookie: browsers drop ${cookie} unless it is Secure: remove \`secure: false\` (it is then always Secure), ` +
+        'or choose a name without the prefix',
+    );
+  }
+  if (prefix === '__Secure-') return;
+  if (attributes.domain !== undefined) {
+    throw new TypeError(
+      `setCookie: browsers drop ${cookie} with a \`domain\`: remove \`domain\` (the cookie stays on the host that ` +
+        'set it), or use a __Secure- name to share it with subdomains',
+    );
+  }
+  if (attributes.path !== '/') {
+    throw new TypeError(
+      `setCookie: browsers drop ${cookie} whose \`path\` is not '/': remove \`path\` (the default is '/'), ` +
+        'or use a __Secure- name',
+    );
+  }
 }

@@ -12,6 +12,10 @@ const DER = [
   ['private', 'sec1'],
 ] as const;
 const EC_ALGORITHMS: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+const HEX = /^[0-9A-Fa-f]+$/;
+const UUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
+/** The variety asked of a secret: this many distinct bytes (fewer only in a short hex secret, see below). */
+const MIN_DISTINCT_BYTES = 16;
 
 /** Key material found where an HMAC secret was expected; `key` is its public half when it could be read. */
 interface KeyMaterial {
@@ -40,6 +44,33 @@ export function refuseKeyMaterial(secret: unknown, algorithm: string, name: stri
           `instead of signing with it. Give it as \`secret\` with \`algorithm: ${alg}\` (in \`keys\`: ` +
           `{ algorithm: ${alg}, privateKey }); for a verify-only service, give the public key in \`keys\` or a \`jwksUri\`.`,
   );
+}
+
+/**
+ * Refuses an HMAC secret with too little variety to be random: fewer than 16 distinct bytes
+ * (`'a'.repeat(32)`, `'changeme'.repeat(4)`, a placeholder). A hex string (a UUID too) is
+ * judged by the bytes it spells, half of which must differ (16 at most): hex has 16 symbols
+ * only, so counting its characters would refuse one `openssl rand -hex 32` secret in four.
+ */
+export function refuseLowVariety(bytes: Buffer, algorithm: string, name: string): void {
+  const hex = hexBytes(bytes);
+  const spelled = hex ?? bytes;
+  const distinct = new Set(spelled).size;
+  if (distinct >= Math.min(MIN_DISTINCT_BYTES, Math.floor(spelled.length / 2))) return;
+  const size = Number(algorithm.slice(2)) / 8;
+  throw new LoginConfigurationError(
+    `${name} has ${distinct} distinct byte${distinct === 1 ? '' : 's'}${hex ? ' (read as hex)' : ''}: ` +
+      'too little variety for a random secret ' +
+      `(a placeholder, a repeated word?), and ${algorithm} is only as strong as its secret is unguessable. ` +
+      `Make one with: node -e "console.log(require('crypto').randomBytes(${size}).toString('base64url'))"`,
+  );
+}
+
+/** The bytes a hex string or a UUID spells, or `undefined` for a secret that is neither. */
+function hexBytes(bytes: Buffer): Buffer | undefined {
+  const text = bytes.toString('latin1');
+  if (UUID.test(text)) return Buffer.from(text.replaceAll('-', ''), 'hex');
+  return HEX.test(text) ? Buffer.from(text, 'hex') : undefined;
 }
 
 function keyMaterialIn(secret: unknown): KeyMaterial | undefined {

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { LoginConfigurationError } from '../shared/errors';
 import type { Algorithm } from './algorithms';
-import { refuseKeyMaterial } from './hmac-secret';
+import { refuseKeyMaterial, refuseLowVariety } from './hmac-secret';
 import type { JsonWebKeySet } from './source';
 
 /** An encrypted PEM private key and the passphrase that opens it. */
@@ -80,8 +80,9 @@ function toPublicKey(input: PublicKeyInput, algorithm: Algorithm): KeyObject {
 }
 
 /**
- * Parses an HMAC secret, refusing key material (a public key would let anyone sign) and one
- * shorter than the hash (RFC 7518 §3.2). `name` says where it was given, for the messages.
+ * Parses an HMAC secret, refusing key material (a public key would let anyone sign), one
+ * shorter than the hash (RFC 7518 §3.2) and one with too little variety to be random.
+ * `name` says where it was given, for the messages.
  */
 export function hmacKey(secret: Secret, algorithm: Algorithm, name = '`secret`'): KeyObject {
   refuseKeyMaterial(secret, algorithm, name);
@@ -94,6 +95,7 @@ export function hmacKey(secret: Secret, algorithm: Algorithm, name = '`secret`')
         `Make one with: node -e "console.log(require('crypto').randomBytes(${needed}).toString('base64url'))"`,
     );
   }
+  refuseLowVariety(key.export(), algorithm, name);
   return key;
 }
 

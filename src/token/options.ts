@@ -16,7 +16,13 @@ export function requiredClaims(value: unknown = []): string[] {
   return fail('`requiredClaims` is an array of claim names (letters, digits, _ . : -).');
 }
 
+/** The most `maxTokenLength` may be: tokens that large already cost a request more than they are worth. */
+const MAX_TOKEN_LENGTH = 65_536;
+
 export function maxTokenLength(value: unknown = 8192): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 256 && value <= 1_048_576) return value;
-  return fail('`maxTokenLength` is a whole number of bytes from 256 to 1048576.');
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 256 && value <= MAX_TOKEN_LENGTH) return value;
+  return fail(
+    `\`maxTokenLength\` is a whole number of bytes from 256 to ${MAX_TOKEN_LENGTH} (64 KiB): anyone may send a token ` +
+      "that long, and each costs its decoding. Keep the default 8192 unless your identity provider's tokens are longer.",
+  );
 }
