@@ -15,7 +15,7 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { type KeyServer, startKeyServer } from '../helpers/key-server';
-import { keyPair } from '../helpers/keys';
+import { HS256_SECRET, keyPair } from '../helpers/keys';
 import { verifierApp } from '../helpers/verifier';
 
 type Who = { sub: string };
@@ -137,7 +137,7 @@ describe('accessTokenType: at+jwt (RFC 9068)', () => {
   });
 
   it('refuses a value other than at+jwt at construction, and at+jwt beside issuers', () => {
-    expect(() => managerWith({ secret: 'x'.repeat(32), accessTokenType: 'jwt' as never })).to.throw(
+    expect(() => managerWith({ secret: HS256_SECRET, accessTokenType: 'jwt' as never })).to.throw(
       LoginConfigurationError,
       /`accessTokenType` "jwt" is not one this library knows: give 'at\+jwt'/,
     );

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { type KeyServer, startKeyServer } from '../helpers/key-server';
-import { forge, keyPair, nowSeconds } from '../helpers/keys';
+import { forge, HS256_SECRET, keyPair, nowSeconds } from '../helpers/keys';
 import { verifierApp } from '../helpers/verifier';
 
 @LoggedIn()
@@ -49,7 +49,7 @@ describe('EdDSA (Ed25519): sign and verify through a real app', () => {
     await me(manager, edToken({ alg: 'EdDSA' }, claims, ed2.privateKey)).expect(401);
     await me(manager, edToken({ alg: 'Ed25519' }, claims)).expect(401);
     await me(manager, edToken({ alg: 'EdDSA' }, claims)).expect(200);
-    const hs = managerWith({ secret: 'x'.repeat(32) });
+    const hs = managerWith({ secret: HS256_SECRET });
     await me(hs, edToken({ alg: 'EdDSA' }, claims)).expect(401);
   });
 

@@ -39,6 +39,7 @@ const PRIVATE: Array<[string, () => Secret, string]> = [
   ['a DER private key in a Buffer', () => p256.privateKey.export({ type: 'pkcs8', format: 'der' }), 'ES256'],
   ['a private KeyObject', () => p256.privateKey, 'ES256'],
   ['a private JWK object', () => rsa.privateKey.export({ format: 'jwk' }) as never, 'RS256'],
+  ['an Ed25519 private PEM', () => keyPair('ed25519').privatePem, 'EdDSA'],
 ];
 
 describe('token/keys: key material is never an HMAC secret', () => {

@@ -12,6 +12,7 @@ const DER = [
   ['private', 'sec1'],
 ] as const;
 const EC_ALGORITHMS: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+const FAMILY_ALGORITHMS: Record<string, string> = { rsa: 'RS256', 'rsa-pss': 'PS256', ed25519: 'EdDSA' };
 const HEX = /^[0-9A-Fa-f]+$/;
 const UUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
 /** The variety asked of a secret: this many distinct bytes (fewer only in a short hex secret, see below). */
@@ -125,8 +126,7 @@ function inObject(value: Record<string, unknown>): KeyMaterial | undefined {
 function suggestedAlgorithm(key: KeyObject | undefined): string {
   const type = key?.asymmetricKeyType;
   const curve = key?.asymmetricKeyDetails?.namedCurve;
-  const algorithm =
-    type === 'rsa' ? 'RS256' : type === 'rsa-pss' ? 'PS256' : type === 'ec' ? EC_ALGORITHMS[curve ?? ''] : undefined;
+  const algorithm = type === 'ec' ? EC_ALGORITHMS[curve ?? ''] : FAMILY_ALGORITHMS[type ?? ''];
   return algorithm ? `'${algorithm}'` : "'RS256' or 'ES256'";
 }
 
