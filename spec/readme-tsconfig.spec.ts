@@ -33,7 +33,7 @@ function nodeTypesProject(): string {
   symlinkSync(join(root, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'), 'dir');
   copyFileSync(join(root, '.ci/consumers/node-types-app.ts'), join(dir, 'app.ts'));
   writeFileSync(join(dir, 'tsconfig.json'), block('tsconfig', 'json'));
-  writeFileSync(join(dir, 'secret.txt'), 'readme-tsconfig-secret-readme-tsconfig-secret');
+  writeFileSync(join(dir, 'secret.txt'), 'readme-tsconfig-spec-secret-Zp4Wq8Jm2Kx6Rv9Tb3Ny7');
   return dir;
 }
 
