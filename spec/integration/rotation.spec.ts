@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { Get, JsonController, Post, Req } from 'routing-controllers';
 import {
@@ -18,10 +17,9 @@ import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
 import { HS256_SECRET } from '../helpers/keys';
+import { describeOnRedis, uniquePrefix } from '../helpers/redis-targets';
 import { type Account, accountLoader } from '../helpers/users';
 
-const REDIS_URL = process.env.REDIS_URL;
-const HOW_TO_RUN = 'pending: set REDIS_URL=redis://127.0.0.1:6379 (a running redis-server) or run .ci/run';
 const users = accountLoader();
 const decode = (token: string) => jwt.decode(token) as TokenPayload;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -119,24 +117,12 @@ describe('refresh-token rotation with reuse detection', () => {
     return [instance({ revocationStore: store }), instance({ revocationStore: store })];
   });
 
-  if (REDIS_URL) {
-    const clients: Redis[] = [];
-    after(() => Promise.all(clients.map((client) => client.quit())));
-    let run = 0;
-    rotationContract(`across two instances sharing a real Redis (${REDIS_URL})`, () => {
-      run += 1;
-      const prefix = `rcl-rotation:${process.pid}:${Date.now()}:${run}:`;
-      return [0, 1].map(() => {
-        const client = new Redis(REDIS_URL);
-        clients.push(client);
-        return instance({ revocationStore: new RedisRevocationStore(client, { prefix }) });
-      });
+  describeOnRedis('across two instances', (target) => {
+    rotationContract('sharing one Redis store', () => {
+      const prefix = uniquePrefix('rotation');
+      return [0, 1].map(() => instance({ revocationStore: new RedisRevocationStore(target.connect(), { prefix }) }));
     });
-  } else {
-    describe.skip(`across two instances sharing a real Redis (${HOW_TO_RUN})`, () => {
-      it('runs the rotation table');
-    });
-  }
+  });
 
   it('keeps the login’s end: a rotated chain stops at the first refresh token’s exp (forged clock)', async () => {
     const clock = frozenClock();

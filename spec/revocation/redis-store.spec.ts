@@ -7,10 +7,15 @@ import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { HS256_SECRET } from '../helpers/keys';
 import { OwnRedisServer, redisServerBinary } from '../helpers/redis-server';
+import {
+  describeOnRedis,
+  type RedisClient,
+  type RedisTarget,
+  redisTargets,
+  uniquePrefix,
+} from '../helpers/redis-targets';
 import { type Account, accountLoader } from '../helpers/users';
 
-const REDIS_URL = process.env.REDIS_URL;
-const HOW_TO_RUN = 'pending: set REDIS_URL=redis://127.0.0.1:6379 (a running redis-server) or run .ci/run';
 const users = accountLoader();
 
 @LoggedIn()
@@ -24,8 +29,7 @@ class RedisGuardedController {
 }
 
 /** An app instance: its own manager, its own Redis connection, the same server and secret as its siblings. */
-function instance(url: string, prefix: string, storeTimeout = 1000) {
-  const client = new Redis(url, { retryStrategy: () => 50 });
+function instance(client: RedisClient, prefix: string, storeTimeout = 1000) {
   const logs = { errors: [] as string[], warnings: [] as string[] };
   const manager = new LoginManager<Account>({
     secret: HS256_SECRET,
@@ -43,20 +47,14 @@ function instance(url: string, prefix: string, storeTimeout = 1000) {
   return { client, manager, app, me, logs };
 }
 
-const describeWithRedis = REDIS_URL ? describe : describe.skip;
-
-describeWithRedis(`RedisRevocationStore against a real Redis (${REDIS_URL ? REDIS_URL : HOW_TO_RUN})`, () => {
-  const url = REDIS_URL as string;
-  const prefix = `rcl-test:${process.pid}:${Date.now()}:`;
+describeOnRedis('RedisRevocationStore', (target) => {
+  const prefix = uniquePrefix('revocation');
   let a: ReturnType<typeof instance>;
   let b: ReturnType<typeof instance>;
 
   before(() => {
-    a = instance(url, prefix);
-    b = instance(url, prefix);
-  });
-  after(async () => {
-    await Promise.all([a.client.quit(), b.client.quit()]);
+    a = instance(target.connect(), prefix);
+    b = instance(target.connect(), prefix);
   });
 
   it('stores a revocation with a TTL equal to the token remaining lifetime', async () => {
@@ -82,41 +80,67 @@ describeWithRedis(`RedisRevocationStore against a real Redis (${REDIS_URL ? REDI
     expect(await a.client.pttl(`${prefix}sub:user@example.com`)).to.be.within(3_000, 5_000);
   });
 
-  it('reads a revocation and a cut-off in one MGET, and apart on a cluster or a client without mget', async () => {
-    const calls: string[] = [];
-    const counted = (extra: Record<string, unknown> = {}) =>
-      new Proxy(a.client, {
-        get(target, name, receiver) {
-          if (name in extra) return extra[name as string];
-          const value = Reflect.get(target, name, receiver);
-          if (typeof value !== 'function' || typeof name !== 'string') return value;
-          return (...args: unknown[]) => {
-            calls.push(name);
-            return value.apply(target, args);
-          };
-        },
-      });
+  /** `a.client`, counting the commands called through it; `extra` overrides some of its members. */
+  const counted = (calls: string[], extra: Record<string, unknown> = {}) =>
+    new Proxy(a.client, {
+      get(client, name, receiver) {
+        if (name in extra) return extra[name as string];
+        const value = Reflect.get(client, name, receiver);
+        if (typeof value !== 'function' || typeof name !== 'string') return value;
+        return (...args: unknown[]) => {
+          calls.push(name);
+          return value.apply(client, args);
+        };
+      },
+    });
+
+  /** The commands each store made for a revoked token with a cut-off, then for one without either. */
+  async function lookupCommands(clients: (calls: string[]) => RedisClient[], jti = 'lookup-jti') {
     const now = Date.now();
     const seed = new RedisRevocationStore(a.client, { prefix });
-    await seed.add('lookup-jti', now + 60_000);
+    await seed.add(jti, now + 60_000);
     await seed.setCutoff('lookup@example.com', 42, now + 60_000);
-    for (const [client, expected] of [
-      [counted(), ['mget']],
-      [counted({ isCluster: true }), ['exists', 'get']],
-      [counted({ mget: undefined }), ['exists', 'get']],
-    ] as const) {
+    const calls: string[] = [];
+    const used: string[][] = [];
+    for (const client of clients(calls)) {
       const store = new RedisRevocationStore(client, { prefix });
       calls.length = 0;
-      expect(await store.lookup('lookup-jti', 'lookup@example.com')).to.deep.equal({ revoked: true, cutoff: 42 });
+      expect(await store.lookup(jti, 'lookup@example.com')).to.deep.equal({ revoked: true, cutoff: 42 });
       expect(await store.lookup('other-jti', 'nobody@example.com')).to.deep.equal({
         revoked: false,
         cutoff: undefined,
       });
-      expect([...new Set(calls.filter((name) => name !== 'on' && name !== 'listenerCount'))].sort()).to.deep.equal(
-        expected,
-      );
+      used.push([...new Set(calls.filter((name) => name !== 'on' && name !== 'listenerCount'))].sort());
     }
-  });
+    return used;
+  }
+
+  if (!target.cluster) {
+    it('reads a revocation and a cut-off in one MGET, and apart on a cluster or a client without mget', async () => {
+      const used = await lookupCommands((calls) => [
+        counted(calls),
+        counted(calls, { isCluster: true }),
+        counted(calls, { mget: undefined }),
+      ]);
+      expect(used).to.deep.equal([['mget'], ['exists', 'get'], ['exists', 'get']]);
+    });
+  } else {
+    it('reads a revocation and a cut-off apart, as the cluster refuses one MGET of keys in two slots (CROSSSLOT)', async () => {
+      // A token id whose key is in another slot than the user's, as almost every one is.
+      const subSlot = await a.client.cluster('KEYSLOT', `${prefix}sub:lookup@example.com`);
+      let jti = 'lookup-jti';
+      for (let n = 0; (await a.client.cluster('KEYSLOT', `${prefix}jti:${jti}`)) === subSlot; n += 1)
+        jti = `lookup-jti-${n}`;
+      const both = a.client.mget(`${prefix}jti:${jti}`, `${prefix}sub:lookup@example.com`);
+      expect(
+        await both.then(
+          () => 'answered',
+          (error: Error) => error.message,
+        ),
+      ).to.match(/^CROSSSLOT/);
+      expect(await lookupCommands((calls) => [counted(calls)], jti)).to.deep.equal([['exists', 'get']]);
+    });
+  }
 
   it('retires a refresh token once across connections (SET NX), with the token lifetime as TTL', async () => {
     const stores = [a, b].map((side) => new RedisRevocationStore(side.client, { prefix }));
@@ -149,11 +173,13 @@ describeWithRedis(`RedisRevocationStore against a real Redis (${REDIS_URL ? REDI
   });
 });
 
+// A server of its own that it stops and starts again: one node (a cluster's failover is another story).
+const single = redisTargets().find((target) => !target.cluster) as RedisTarget;
 const binary = redisServerBinary();
-const describeWithServer = REDIS_URL && binary ? describe : describe.skip;
+const describeWithServer = single.configured && binary ? describe : describe.skip;
 
 describeWithServer(
-  `RedisRevocationStore when Redis stops and comes back${REDIS_URL && binary ? '' : ` (${HOW_TO_RUN}; needs redis-server on PATH)`}`,
+  `RedisRevocationStore on its own single Redis when it stops and comes back${single.configured && binary ? '' : ` (${single.howToRun}; needs redis-server on PATH)`}`,
   function () {
     this.timeout(30_000);
     let server: OwnRedisServer;
@@ -161,7 +187,7 @@ describeWithServer(
 
     before(async () => {
       server = await OwnRedisServer.start(binary as string);
-      app = instance(server.url, 'outage:', 300);
+      app = instance(new Redis(server.url, { retryStrategy: () => 50 }), 'outage:', 300);
       await new Promise((resolve) => app.client.once('ready', resolve));
     });
     after(async () => {

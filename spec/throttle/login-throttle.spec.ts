@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Request } from 'express';
-import { Redis } from 'ioredis';
 import { Body, JsonController, Post, Req } from 'routing-controllers';
 import {
   InvalidCredentialsError,
@@ -17,9 +16,8 @@ import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
 import { HS256_SECRET } from '../helpers/keys';
+import { describeOnRedis, uniquePrefix } from '../helpers/redis-targets';
 
-const REDIS_URL = process.env.REDIS_URL;
-const HOW_TO_RUN = 'pending: set REDIS_URL=redis://127.0.0.1:6379 (a running redis-server) or run .ci/run';
 const PASSWORDS: Record<string, string> = { 'john@example.com': 'right', 'jane@example.com': 'right' };
 
 /** Which throttle the token route of the app being tested uses, and how many password checks ran. */
@@ -139,18 +137,12 @@ function throttleContract(name: string, make: (options: LoginThrottleOptions) =>
 describe('LoginThrottle', () => {
   throttleContract('with the memory store', (options) => new LoginThrottle(options));
 
-  if (REDIS_URL) {
-    const clients: Redis[] = [];
-    after(() => Promise.all(clients.map((client) => client.quit())));
-    let run = 0;
-    throttleContract(`with Redis, each request on another instance (${REDIS_URL})`, (options) => {
-      run += 1;
-      const prefix = `rcl-test:${process.pid}:${run}:`;
-      const instances = [0, 1].map(() => {
-        const client = new Redis(REDIS_URL);
-        clients.push(client);
-        return new LoginThrottle({ ...options, store: new RedisThrottleStore(client, { prefix }) });
-      });
+  describeOnRedis('RedisThrottleStore', (target) => {
+    throttleContract('each request on another instance', (options) => {
+      const prefix = uniquePrefix('login-throttle');
+      const instances = [0, 1].map(
+        () => new LoginThrottle({ ...options, store: new RedisThrottleStore(target.connect(), { prefix }) }),
+      );
       let turn = 0;
       // One object the app calls, which hands each attempt to the next instance.
       return {
@@ -160,11 +152,7 @@ describe('LoginThrottle', () => {
         },
       } as unknown as LoginThrottle;
     });
-  } else {
-    describe.skip(`with Redis (${HOW_TO_RUN})`, () => {
-      it('runs the throttle table');
-    });
-  }
+  });
 
   it('does not count an attempt whose password check threw (an outage is not a wrong password)', async () => {
     const throttle = new LoginThrottle({ perAccount: { attempts: 1 }, perAddress: false });

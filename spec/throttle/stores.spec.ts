@@ -1,25 +1,21 @@
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { MemoryThrottleStore, RedisThrottleStore, type ThrottleStore } from 'routing-controllers-login';
+import { describeOnRedis, uniquePrefix } from '../helpers/redis-targets';
 
-const REDIS_URL = process.env.REDIS_URL;
-const HOW_TO_RUN = 'pending: set REDIS_URL=redis://127.0.0.1:6379 (a running redis-server) or run .ci/run';
 const limits = { attempts: 3, delayMs: 1000, maxDelayMs: 8000, forgetMs: 60_000 };
 const T0 = Date.UTC(2030, 0, 1);
 
 /** The same table for every store: the rule lives twice (TypeScript and Lua), so both run it. */
-function storeContract(name: string, make: () => { store: ThrottleStore; done?: () => Promise<unknown> }) {
+function storeContract(name: string, make: () => ThrottleStore) {
   describe(name, () => {
     let store: ThrottleStore;
-    let done: (() => Promise<unknown>) | undefined;
     let n = 0;
     let key: string;
     beforeEach(() => {
-      ({ store, done } = make());
+      store = make();
       n += 1;
       key = `account:${process.pid}-${Date.now()}-${n}`;
     });
-    afterEach(() => done?.());
 
     it('counts `attempts` freely, then waits delay · 2^(failures − attempts), capped at maxDelay', async () => {
       for (let i = 0; i < 3; i += 1) expect(await store.consume(key, T0, limits)).to.equal(0);
@@ -61,7 +57,7 @@ function storeContract(name: string, make: () => { store: ThrottleStore; done?: 
 }
 
 describe('throttle stores', () => {
-  storeContract('MemoryThrottleStore', () => ({ store: new MemoryThrottleStore() }));
+  storeContract('MemoryThrottleStore', () => new MemoryThrottleStore());
 
   it('MemoryThrottleStore drops keys whose failures are forgotten', async () => {
     const store = new MemoryThrottleStore();
@@ -72,26 +68,19 @@ describe('throttle stores', () => {
     expect(store.size).to.equal(2);
   });
 
-  if (REDIS_URL) {
-    storeContract(`RedisThrottleStore against a real Redis (${REDIS_URL})`, () => {
-      const client = new Redis(REDIS_URL);
-      return { store: new RedisThrottleStore(client, { prefix: 'rcl-test:throttle:' }), done: () => client.quit() };
-    });
+  describeOnRedis('RedisThrottleStore', (target) => {
+    storeContract(
+      'the store table',
+      () => new RedisThrottleStore(target.connect(), { prefix: uniquePrefix('throttle') }),
+    );
 
-    it('RedisThrottleStore keeps the account out of the key and gives it a TTL', async () => {
-      const client = new Redis(REDIS_URL);
-      try {
-        const store = new RedisThrottleStore(client, { prefix: `rcl-test:${process.pid}:` });
-        await store.consume('account:abc', Date.now(), limits);
-        const ttl = await client.pttl(`rcl-test:${process.pid}:account:abc`);
-        expect(ttl).to.be.within(60_000, 68_000);
-      } finally {
-        await client.quit();
-      }
+    it('keeps the account out of the key and gives it a TTL', async () => {
+      const client = target.connect();
+      const prefix = uniquePrefix('throttle-ttl');
+      const store = new RedisThrottleStore(client, { prefix });
+      await store.consume('account:abc', Date.now(), limits);
+      const ttl = await client.pttl(`${prefix}account:abc`);
+      expect(ttl).to.be.within(60_000, 68_000);
     });
-  } else {
-    describe.skip(`RedisThrottleStore against a real Redis (${HOW_TO_RUN})`, () => {
-      it('runs the store table');
-    });
-  }
+  });
 });
