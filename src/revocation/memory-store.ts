@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock';
 import { ExpiryHeap } from '../shared/expiry-heap';
+import { checkStoreOptions, isClock } from '../shared/store-options';
 import type { RevocationLookup, RevocationStore } from './store';
 
 /** One entry: the value it holds (1 for a revoked token, the time for a cut-off) and when it can go. */
@@ -25,8 +26,12 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly expiries = new ExpiryHeap<{ key: string; expiresAt: number; map: Map<string, Held> }>();
   private readonly clock: Clock;
 
-  /** `clock`: milliseconds since the epoch; give the manager's when you freeze time in tests. */
+  /**
+   * `clock`: milliseconds since the epoch; give the manager's when you freeze time in tests. Throws a
+   * `LoginConfigurationError` for an unknown option or a clock that is not a function.
+   */
   constructor(options: { clock?: Clock } = {}) {
+    checkStoreOptions('MemoryRevocationStore', options, { clock: isClock });
     this.clock = options.clock ?? Date.now;
   }
 

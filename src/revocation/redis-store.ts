@@ -1,3 +1,4 @@
+import { checkRedisClient, checkStoreOptions, isClock, isKeyPrefix } from '../shared/store-options';
 import type { RevocationLookup, RevocationStore } from './store';
 
 /**
@@ -40,11 +41,16 @@ export class RedisRevocationStore implements RevocationStore {
   private readonly prefix: string;
   private readonly clock: () => number;
 
-  /** `client`: an ioredis instance, e.g. `new Redis(process.env.REDIS_URL)`. */
+  /**
+   * `client`: an ioredis instance, e.g. `new Redis(process.env.REDIS_URL)`. Throws a `LoginConfigurationError`
+   * for a client without its commands, an unknown option or an option of the wrong type.
+   */
   constructor(
     private readonly client: RedisCommands,
     options: RedisRevocationStoreOptions = {},
   ) {
+    checkRedisClient('RedisRevocationStore', client, ['set', 'get', 'exists']);
+    checkStoreOptions('RedisRevocationStore', options, { prefix: isKeyPrefix, clock: isClock });
     this.prefix = options.prefix ?? 'rcl:';
     this.clock = options.clock ?? Date.now;
     // Without an 'error' listener ioredis prints every failed reconnect; the manager

@@ -1,4 +1,5 @@
 import { ExpiryHeap } from '../shared/expiry-heap';
+import { checkStoreOptions } from '../shared/store-options';
 import { type ThrottleLimits, type ThrottleStore, waitMs } from './store';
 
 interface Entry {
@@ -15,6 +16,11 @@ interface Entry {
 export class MemoryThrottleStore implements ThrottleStore {
   private readonly entries = new Map<string, Entry>();
   private readonly expiries = new ExpiryHeap();
+
+  /** It takes no options; a `LoginConfigurationError` says so when given some (a typo would silently do nothing). */
+  constructor(options?: Record<string, never>) {
+    checkStoreOptions('MemoryThrottleStore', options, {});
+  }
 
   /** How many keys (accounts and addresses) have failures counted. */
   get size(): number {

@@ -1,3 +1,4 @@
+import { checkRedisClient, checkStoreOptions, isKeyPrefix } from '../shared/store-options';
 import type { ThrottleLimits, ThrottleStore } from './store';
 
 /**
@@ -52,11 +53,16 @@ return 0`;
 export class RedisThrottleStore implements ThrottleStore {
   private readonly prefix: string;
 
-  /** `client`: an ioredis instance, e.g. `new Redis(process.env.REDIS_URL)`. */
+  /**
+   * `client`: an ioredis instance, e.g. `new Redis(process.env.REDIS_URL)`. Throws a `LoginConfigurationError`
+   * for a client without its commands, an unknown option or an option of the wrong type.
+   */
   constructor(
     private readonly client: ThrottleRedisCommands,
     options: RedisThrottleStoreOptions = {},
   ) {
+    checkRedisClient('RedisThrottleStore', client, ['eval', 'del']);
+    checkStoreOptions('RedisThrottleStore', options, { prefix: isKeyPrefix });
     this.prefix = options.prefix ?? 'rcl:throttle:';
     // Without an 'error' listener ioredis prints every failed reconnect; the throttle reports outages itself.
     if (client.on && client.listenerCount?.('error') === 0) client.on('error', () => {});
