@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { appFiles } from './readme/blocks';
 import { block, root } from './readme/source';
 
 const workdir = join(root, 'build/readme-tsconfig');
@@ -54,10 +55,10 @@ function compileAndRun(tsc: string): void {
 describe("the README's minimal tsconfig", function () {
   this.timeout(60_000);
 
-  it('compiles the quickstart as written, to dist/app.js', () => {
+  it('compiles the quickstart as written (its three files), to dist/app.js', () => {
     rmSync(workdir, { recursive: true, force: true });
     mkdirSync(workdir, { recursive: true });
-    writeFileSync(join(workdir, 'app.ts'), block('quickstart', 'ts'));
+    for (const [file, source] of Object.entries(appFiles('quickstart'))) writeFileSync(join(workdir, file), source);
     writeFileSync(join(workdir, 'tsconfig.json'), block('tsconfig', 'json'));
     execFileSync(TYPESCRIPT_7, ['-p', workdir], { stdio: 'pipe' });
     expect(readFileSync(join(workdir, 'dist/app.js'), 'utf8')).to.include('__decorate');

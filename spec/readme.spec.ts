@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Started, startServer } from './helpers/spawn';
-import { block, compile } from './readme/source';
+import { appFiles } from './readme/blocks';
+import { compile } from './readme/source';
 
 describe('the README quickstart, compiled and run as written', function () {
   this.timeout(60_000);
@@ -10,7 +11,7 @@ describe('the README quickstart, compiled and run as written', function () {
 
   before(async () => {
     // The repository's strict settings (unused names are errors), not the examples' relaxed ones.
-    const { workdir, diagnostics } = compile('readme-quickstart', { 'app.ts': block('quickstart') });
+    const { workdir, diagnostics } = compile('readme-quickstart', appFiles('quickstart'));
     expect(diagnostics).to.equal('');
     app = await startServer(join(workdir, 'out/app.js'), { SECRET: secret });
   });
@@ -32,7 +33,7 @@ describe('the README quickstart, compiled and run as written', function () {
     const { access_token } = (await issued.json()) as { access_token: string };
     const me = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(me.status).to.equal(200);
-    expect(await me.json()).to.deep.equal({ email: 'ada@example.com', name: 'Ada' });
+    expect(await me.json()).to.deep.equal({ email: 'ada@example.com', name: 'Ada', scopes: ['items:write'] });
   });
 
   it('refuses a wrong password with a 401', async () => {

@@ -16,7 +16,7 @@ export function startServer(script: string, env: Record<string, string> = {}, cw
   let output = '';
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(); // stopped already
       child.once('exit', () => resolve());
       child.kill();
     });

@@ -2,17 +2,18 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import { type Started, startServer } from '../helpers/spawn';
-import { compileExamples } from '../readme/blocks';
+import { compileApps } from '../readme/blocks';
 
 describe('the README OpenAPI section, added to the quickstart and run', function () {
   this.timeout(60_000);
   let app: Started;
 
-  // The quickstart with the section's lines added where it says (spec/readme/blocks.ts): imports on top, the rest before listen.
+  // The quickstart with docs.ts and the app.ts lines the section gives, applied as its Guides say (spec/readme/blocks.ts).
   before(async () => {
-    const { workdir, diagnostics } = compileExamples();
+    const { workdir, diagnostics } = compileApps();
     expect(diagnostics).to.equal('');
-    app = await startServer(join(workdir, 'out/openapi.js'), { SECRET: 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3' });
+    const script = join(workdir, 'out/openapi/app.js');
+    app = await startServer(script, { SECRET: 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3' });
   });
   after(() => app?.stop());
 

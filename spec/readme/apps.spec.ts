@@ -1,38 +1,38 @@
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Started, startServer } from '../helpers/spawn';
-import { compileExamples } from './blocks';
-import { block, fencedBlocks, root } from './source';
+import { appFiles, compileApps } from './blocks';
+import { block, fencedBlocks, keyCommands, root } from './source';
 
 const SECRET = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
+const ADA = { email: 'ada@example.com', name: 'Ada', scopes: ['items:write'] };
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-/** The README's login: the password form posted urlencoded, as the quickstart's curl does. */
-async function logIn(url: string): Promise<string> {
-  const issued = await fetch(`${url}/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'username=ada%40example.com&password=let-me-in',
-  });
+/** The README's login: the password form posted urlencoded, as the quickstart's curl does; `scope` if asked. */
+async function tokens(url: string, scope?: string): Promise<{ access_token: string; refresh_token?: string }> {
+  const form = new URLSearchParams({ username: 'ada@example.com', password: 'let-me-in', ...(scope ? { scope } : {}) });
+  const issued = await fetch(`${url}/auth/token`, { method: 'POST', headers: FORM, body: form });
   expect(issued.status, 'POST /auth/token').to.equal(200);
-  return ((await issued.json()) as { access_token: string }).access_token;
+  return (await issued.json()) as { access_token: string; refresh_token?: string };
 }
 
-/** 401 with a Bearer challenge without a token, then 200 and `expected` with the token. */
+const logIn = async (url: string, scope?: string) => (await tokens(url, scope)).access_token;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** 401 with a Bearer challenge without a token, 401 with a forged one, then 200 and `expected` with the token. */
 async function expectProtected(url: string, path: string, token: string, expected: unknown): Promise<void> {
   const anonymous = await fetch(`${url}${path}`);
   expect(anonymous.status, `GET ${path} without a token`).to.equal(401);
   expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
-  const bad = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}x` } });
-  expect(bad.status, `GET ${path} with a forged token`).to.equal(401);
-  const served = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const forged = await fetch(`${url}${path}`, { headers: bearer(`${token}x`) });
+  expect(forged.status, `GET ${path} with a forged token`).to.equal(401);
+  const served = await fetch(`${url}${path}`, { headers: bearer(token) });
   expect(served.status, `GET ${path} with the token`).to.equal(200);
   expect(await served.json()).to.deep.equal(expected);
 }
-
-const ADA = { email: 'ada@example.com', name: 'Ada' };
 
 /** A JSON body that does not parse: 400 by its status alone, the password neither in the response nor in the log. */
 async function expectUnparsableBodyUnechoed(app: Started): Promise<void> {
@@ -48,17 +48,258 @@ async function expectUnparsableBodyUnechoed(app: Started): Promise<void> {
   expect(app.output()).not.to.include('hunter2');
 }
 
-describe('README apps, run: 401 without a token, 200 with one', function () {
+/** A browser's cookies, as far as these apps set them (no paths or domains to honour). */
+class Browser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly url: string) {}
+
+  async send(path: string, init: RequestInit = {}): Promise<Response> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const headers = { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(init.headers as object) };
+    const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split('; ');
+      const [name = '', value = ''] = pair.split('=');
+      if (value === '' || attributes.some((attribute) => /^(Max-Age=0|Expires=Thu, 01 Jan 1970)/i.test(attribute))) {
+        this.cookies.delete(name);
+      } else this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  /** The login page's form, as the browser would submit it: its hidden _csrf field and the fields given. */
+  async submitLogin(fields: Record<string, string>): Promise<Response> {
+    const page = await (await this.send('/login')).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const body = new URLSearchParams({ _csrf: csrf, ...fields });
+    return this.send('/login', { method: 'POST', headers: FORM, body });
+  }
+}
+
+const ADA_FORM = { username: 'ada@example.com', password: 'let-me-in' };
+
+describe('README apps, run: each guide built as it says, logged in, 200 with a login and 401 without', function () {
   this.timeout(60_000);
   const started: Started[] = [];
+  const scratch: string[] = [];
   const start = async (name: string, env: Record<string, string> = {}, cwd?: string) => {
-    const { workdir } = compileExamples();
-    const app = await startServer(join(workdir, 'out', `${name}.js`), { SECRET, ...env }, cwd);
+    const { workdir } = compileApps();
+    const app = await startServer(join(workdir, 'out', name, 'app.js'), { SECRET, ...env }, cwd);
     started.push(app);
     return app;
   };
-  before(() => expect(compileExamples().diagnostics).to.equal(''));
-  after(() => Promise.all(started.map((app) => app.stop())));
+  /** A directory holding the keys the README's openssl commands make, run as written (file names as given). */
+  const keysDir = (rename: (command: string) => string = (command) => command) => {
+    const dir = mkdtempSync(join(tmpdir(), 'readme-keys-'));
+    scratch.push(dir);
+    for (const command of keyCommands()) execFileSync('bash', ['-c', rename(command)], { cwd: dir, stdio: 'pipe' });
+    return dir;
+  };
+  /** The README's ES256 command again, for the key "made the same way" six months on. */
+  const newKey = (dir: string, kid: string) => {
+    const command = keyCommands().find((line) => line.includes('ec_paramgen_curve:P-256')) ?? '';
+    execFileSync('bash', ['-c', command.replaceAll('es256-2026-05', `es256-${kid}`)], { cwd: dir, stdio: 'pipe' });
+  };
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+  before(() => expect(compileApps().diagnostics).to.equal(''));
+  after(async () => {
+    await Promise.all(started.map((app) => app.stop()));
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('routes: ItemsController and FeedController added to the quickstart; scopes from the token route', async () => {
+    const app = await start('routes');
+    const plain = await logIn(app.url);
+    await expectProtected(app.url, '/items', plain, { owner: 'ada@example.com', items: [] });
+    const item = { method: 'POST', body: JSON.stringify({ name: 'pen' }) };
+    const json = { 'content-type': 'application/json' };
+    const refused = await fetch(`${app.url}/items`, { ...item, headers: { ...json, ...bearer(plain) } });
+    expect(refused.status, 'POST /items without items:write').to.equal(403);
+    expect(refused.headers.get('www-authenticate')).to.equal('Bearer error="insufficient_scope", scope="items:write"');
+    const writer = await logIn(app.url, 'items:write');
+    const created = await fetch(`${app.url}/items`, { ...item, headers: { ...json, ...bearer(writer) } });
+    expect(created.status, 'POST /items with items:write').to.equal(200);
+    expect(await created.json()).to.deep.equal({ name: 'pen', owner: 'ada@example.com' });
+    const feed = async (headers: Record<string, string> = {}) => (await fetch(`${app.url}/feed`, { headers })).json();
+    expect(await feed()).to.equal('Hello, guest');
+    expect(await feed(bearer(plain))).to.equal('Hello, Ada');
+    expect(await feed(bearer(`${plain}x`))).to.equal('Hello, guest');
+  });
+
+  describe('cookies: the login page, its form, the home page and logout (PagesController)', () => {
+    let app: Started;
+    before(async () => {
+      app = await start('cookies');
+    });
+
+    it('logs in with the form (303 to /), serves the home page by the cookie, and refuses it without one', async () => {
+      const browser = new Browser(app.url);
+      const loggedIn = await browser.submitLogin(ADA_FORM);
+      expect(loggedIn.status).to.equal(303);
+      expect(loggedIn.headers.get('location')).to.equal('/');
+      expect([...browser.cookies.keys()].sort()).to.deep.equal(['access-token', 'csrf-token']);
+      const home = await browser.send('/');
+      expect(home.status).to.equal(200);
+      expect(await home.text()).to.include('<p>Hello, Ada</p>');
+      expect((await fetch(`${app.url}/`)).status, 'GET / without the cookie').to.equal(401);
+    });
+
+    it('shows the form again with a message on a wrong password, the email as typed, not JSON', async () => {
+      const browser = new Browser(app.url);
+      const wrong = await browser.submitLogin({ username: 'ada@example.com', password: 'wrong' });
+      expect(wrong.status).to.equal(401);
+      expect(wrong.headers.get('content-type')).to.match(/^text\/html/);
+      const page = await wrong.text();
+      expect(page).to.include('<p role="alert">Wrong email or password.</p>');
+      expect(page).to.include('<form method="post" action="/login">');
+      expect(page).to.include('value="ada@example.com"');
+      expect(browser.cookies.has('access-token')).to.equal(false);
+      expect((await browser.submitLogin(ADA_FORM)).status, 'the form shown again logs in').to.equal(303);
+    });
+
+    it('logs out with the home page form (its _csrf field); refuses a logout without it (403 csrf_failed)', async () => {
+      const browser = new Browser(app.url);
+      await browser.submitLogin(ADA_FORM);
+      const session = browser.cookies.get('access-token');
+      const forged = await browser.send('/logout', { method: 'POST', headers: FORM, body: '' });
+      expect(forged.status).to.equal(403);
+      expect(await forged.text()).to.match(/^CSRF token missing or invalid/);
+      const home = await (await browser.send('/')).text();
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(home)?.[1] ?? '';
+      const out = await browser.send('/logout', { method: 'POST', headers: FORM, body: `_csrf=${csrf}` });
+      expect(out.status).to.equal(303);
+      expect(out.headers.get('location')).to.equal('/login');
+      expect(browser.cookies.has('access-token')).to.equal(false);
+      const replayed = await fetch(`${app.url}/`, { headers: { cookie: `access-token=${session}` } });
+      expect(replayed.status, 'the logged-out cookie replayed').to.equal(401);
+    });
+
+    it("logs out with the page script's X-CSRF-Token header instead of the field", async () => {
+      const browser = new Browser(app.url);
+      await browser.submitLogin(ADA_FORM);
+      const csrf = browser.cookies.get('csrf-token') ?? '';
+      const out = await browser.send('/logout', { method: 'POST', headers: { 'x-csrf-token': csrf } });
+      expect(out.status).to.equal(303);
+    });
+
+    it('refuses a login post without the form value (login CSRF), and sets the remember-me cookie when asked', async () => {
+      const crossSite = await fetch(`${app.url}/login`, {
+        method: 'POST',
+        headers: FORM,
+        body: new URLSearchParams(ADA_FORM),
+        redirect: 'manual',
+      });
+      expect(crossSite.status).to.equal(403);
+      const browser = new Browser(app.url);
+      expect((await browser.submitLogin({ ...ADA_FORM, remember: 'on' })).status).to.equal(303);
+      expect(browser.cookies.has('refresh-token')).to.equal(true);
+    });
+
+    it('answers a multipart login form, which nothing parses here, 400 body_not_parsed', async () => {
+      const browser = new Browser(app.url);
+      const page = await (await browser.send('/login')).text();
+      const form = new FormData();
+      form.set('_csrf', /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '');
+      form.set('username', 'ada@example.com');
+      form.set('password', 'let-me-in');
+      const posted = await browser.send('/login', { method: 'POST', body: form });
+      expect(posted.status).to.equal(400);
+      expect(await posted.text()).to.match(/^The request body was not parsed, so its _csrf field could not be read/);
+    });
+  });
+
+  it('redirect: browsers without a login go to /login (303); API clients keep the 401 and its challenge', async () => {
+    const app = await start('redirect');
+    const browser = new Browser(app.url);
+    const sent = await browser.send('/');
+    expect(sent.status).to.equal(303);
+    expect(sent.headers.get('location')).to.equal('/login');
+    const api = await fetch(`${app.url}/me`);
+    expect(api.status).to.equal(401);
+    expect(api.headers.get('www-authenticate')).to.equal('Bearer');
+    expect(await api.json()).to.deep.equal({ name: 'Error', message: 'Unauthorized' });
+    expect((await browser.submitLogin(ADA_FORM)).status).to.equal(303);
+    expect((await browser.send('/')).status).to.equal(200);
+    await expectProtected(app.url, '/me', await logIn(app.url), ADA);
+    const invalid = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: FORM,
+      body: 'username=&password=x',
+    });
+    expect(invalid.status, 'a validation error keeps its 400').to.equal(400);
+  });
+
+  it('sessions: access and refresh tokens, rotation with reuse detection, logout, logout everywhere', async () => {
+    const app = await start('sessions');
+    const first = await tokens(app.url);
+    await expectProtected(app.url, '/me', first.access_token, ADA);
+    const refresh = (token: string) => fetch(`${app.url}/auth/refresh`, { method: 'POST', headers: bearer(token) });
+    expect((await refresh(first.access_token)).status, 'an access token on the refresh route').to.equal(401);
+    const rotated = await refresh(first.refresh_token as string);
+    expect(rotated.status).to.equal(200);
+    const second = (await rotated.json()) as { access_token: string; refresh_token: string };
+    expect((await fetch(`${app.url}/me`, { headers: bearer(second.access_token) })).status).to.equal(200);
+    const reused = await refresh(first.refresh_token as string);
+    expect(reused.status).to.equal(401);
+    expect(((await reused.json()) as { code: string }).code).to.equal('refresh_token_reused');
+    const revoked = await fetch(`${app.url}/me`, { headers: bearer(second.access_token) });
+    expect(revoked.status, "the reused login's access token").to.equal(401);
+
+    const third = await logIn(app.url);
+    const logout = await fetch(`${app.url}/auth/logout`, { method: 'POST', headers: bearer(third) });
+    expect(logout.status).to.equal(204);
+    expect((await fetch(`${app.url}/me`, { headers: bearer(third) })).status, 'after logout').to.equal(401);
+
+    const [phone, laptop] = [await logIn(app.url), await logIn(app.url)] as [string, string];
+    const everywhere = await fetch(`${app.url}/auth/logout-everywhere`, { method: 'POST', headers: bearer(laptop) });
+    expect(everywhere.status).to.equal(204);
+    expect((await fetch(`${app.url}/me`, { headers: bearer(phone) })).status, 'after logout-everywhere').to.equal(401);
+  });
+
+  it('redis: two instances share a logout through the RedisRevocationStore', async function () {
+    if (!process.env.REDIS_URL) return this.skip();
+    const [one, two] = [await start('redis'), await start('redis')] as [Started, Started];
+    const token = await logIn(one.url);
+    await expectProtected(two.url, '/me', token, ADA);
+    expect((await fetch(`${one.url}/auth/logout`, { method: 'POST', headers: bearer(token) })).status).to.equal(204);
+    expect((await fetch(`${two.url}/me`, { headers: bearer(token) })).status, 'on the other instance').to.equal(401);
+  });
+
+  it('throttle: past 5 wrong passwords the account waits (429, Retry-After), right password or not', async () => {
+    const app = await start('throttle');
+    await expectProtected(app.url, '/me', await logIn(app.url), ADA);
+    const attempt = (password: string) =>
+      fetch(`${app.url}/auth/token`, {
+        method: 'POST',
+        headers: FORM,
+        body: new URLSearchParams({ username: 'ada@example.com', password }),
+      });
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong')).status, `wrong password ${i + 1}`).to.equal(401);
+    const waiting = await attempt('wrong');
+    expect(waiting.status).to.equal(429);
+    expect(Number(waiting.headers.get('retry-after'))).to.be.greaterThan(0);
+    expect((await attempt('let-me-in')).status, 'the right password while waiting').to.equal(429);
+  });
+
+  it('keys: the openssl commands as written, an ES256 key by kid, then a rotation that keeps old tokens', async function () {
+    if (!hasOpenssl) return this.skip();
+    const dir = keysDir();
+    const may = await start('keys', {}, dir);
+    const old = await logIn(may.url);
+    const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString());
+    expect(header(old)).to.include({ alg: 'ES256', kid: '2026-05' });
+    await expectProtected(may.url, '/me', old, ADA);
+    await may.stop();
+
+    newKey(dir, '2026-11');
+    const november = await start('keys-rotation', {}, dir);
+    await expectProtected(november.url, '/me', old, ADA);
+    const fresh = await logIn(november.url);
+    expect(header(fresh)).to.include({ alg: 'ES256', kid: '2026-11' });
+    await expectProtected(november.url, '/me', fresh, ADA);
+  });
 
   it('Koa: the quickstart with its end replaced by the Koa block', async () => {
     const app = await start('koa');
@@ -66,9 +307,18 @@ describe('README apps, run: 401 without a token, 200 with one', function () {
     await expectUnparsableBodyUnechoed(app);
   });
 
-  it('plain express: requireLogin() and the error handler of the block', async () => {
+  it('plain express: requireLogin(), JSON and form logins, and the error handler of the block', async () => {
     const app = await start('plain-express');
-    await expectProtected(app.url, '/me', await logIn(app.url), ADA);
+    const ada = { email: 'ada@example.com', name: 'Ada' };
+    await expectProtected(app.url, '/me', await logIn(app.url), ada);
+    const json = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADA_FORM),
+    });
+    expect(json.status, 'a JSON login').to.equal(200);
+    const { access_token } = (await json.json()) as { access_token: string };
+    expect((await fetch(`${app.url}/me`, { headers: bearer(access_token) })).status).to.equal(200);
     const wrong = await fetch(`${app.url}/auth/token`, {
       method: 'POST',
       body: new URLSearchParams({ password: 'x' }),
@@ -77,19 +327,31 @@ describe('README apps, run: 401 without a token, 200 with one', function () {
     expect(await wrong.json()).to.deep.equal({ name: 'InvalidCredentialsError', message: 'Invalid credentials' });
   });
 
-  it('OpenAPI: the quickstart with the five lines added', async () => {
+  it("OpenAPI: docs.ts serves the document and Swagger UI; its Authorize flow's token form logs in", async () => {
     const app = await start('openapi');
-    await expectProtected(app.url, '/me', await logIn(app.url), ADA);
-    expect((await fetch(`${app.url}/openapi.json`)).status).to.equal(200);
+    const spec = (await (await fetch(`${app.url}/openapi.json`)).json()) as {
+      components: { securitySchemes: { oauth2: { flows: { password: { tokenUrl: string } } } } };
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    expect(spec.components.securitySchemes.oauth2.flows.password.tokenUrl).to.equal('/auth/token');
+    expect(spec.paths['/me/']?.get?.security).to.deep.include({ oauth2: [] });
+    const docs = await fetch(`${app.url}/docs/`);
+    expect(docs.status).to.equal(200);
+    expect(await docs.text()).to.include('swagger-ui');
+    // What Swagger UI's Authorize dialog posts for the password flow.
+    const authorize = new URLSearchParams({ grant_type: 'password', ...ADA_FORM, scope: '', client_id: '' });
+    const issued = await fetch(`${app.url}/auth/token`, { method: 'POST', headers: FORM, body: authorize });
+    expect(issued.status).to.equal(200);
+    const { access_token } = (await issued.json()) as { access_token: string };
+    await expectProtected(app.url, '/me', access_token, ADA);
   });
 
-  it('several services: the auth service (ES256, jwks) and a resource service that fetches its keys', async () => {
-    const { workdir } = compileExamples();
-    const keyDir = join(workdir, 'auth-service-keys');
-    mkdirSync(keyDir, { recursive: true });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    writeFileSync(join(keyDir, 'es256-2026-11.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const auth = await start('auth-service', {}, keyDir);
+  it('several services: the auth service (ES256, jwks) and a resource service that fetches its keys', async function () {
+    if (!hasOpenssl) return this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'readme-auth-service-'));
+    scratch.push(dir);
+    newKey(dir, '2026-11'); // "an ES256 key made as in Keys, saved as es256-2026-11.pem"
+    const auth = await start('auth-service', {}, dir);
     const token = await logIn(auth.url);
     await expectProtected(auth.url, '/me', token, ADA);
     const jwks = (await (await fetch(`${auth.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
@@ -98,6 +360,15 @@ describe('README apps, run: 401 without a token, 200 with one', function () {
     const resource = await start('resource-service', { AUTH_URL: auth.url });
     await expectProtected(resource.url, '/orders', token, { owner: 'ada@example.com', orders: [] });
   });
+
+  for (const variant of ['provider', 'issuers']) {
+    it(`several services: the resource service with the ${variant} verifier starts and refuses a request without a token`, async () => {
+      const app = await start(variant);
+      const anonymous = await fetch(`${app.url}/orders`);
+      expect(anonymous.status).to.equal(401);
+      expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
+    });
+  }
 });
 
 describe("the quickstart's shell session, run as written", function () {
@@ -113,7 +384,7 @@ describe("the quickstart's shell session, run as written", function () {
     const [makeSecret, build, ...curls] = lines as [string, string, ...string[]];
     rmSync(workdir, { recursive: true, force: true });
     mkdirSync(workdir, { recursive: true });
-    writeFileSync(join(workdir, 'app.ts'), block('quickstart'));
+    for (const [file, source] of Object.entries(appFiles('quickstart'))) writeFileSync(join(workdir, file), source);
     writeFileSync(join(workdir, 'tsconfig.json'), block('tsconfig', 'json'));
 
     const secret = execFileSync('bash', ['-c', `${makeSecret}\nprintf %s "$SECRET"`], { encoding: 'utf8' });
@@ -134,6 +405,8 @@ describe("the quickstart's shell session, run as written", function () {
       name: 'InvalidCredentialsError',
       message: 'Invalid credentials',
     });
-    expect(JSON.parse(output.at(-1) as string)).to.deep.equal(ADA);
+    const me = output.at(-1) as string;
+    expect(JSON.parse(me)).to.deep.equal(ADA);
+    expect(session?.code, 'the README shows what /me answers').to.include(`# ${me}`);
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The repository root (specs run from `build/spec/...`). */
 export const root = join(__dirname, '../../..');
@@ -48,28 +48,44 @@ export function block(name: string, language = 'ts'): string {
   return (found[0] as FencedBlock).code;
 }
 
+/** The compiler options of the README's tsconfig block, as a reader's project has them. */
+export function readmeTsconfig(): { compilerOptions: Record<string, unknown> } {
+  return JSON.parse(block('tsconfig', 'json')) as { compilerOptions: Record<string, unknown> };
+}
+
 /**
- * Compiles `files` (name → source) with the repository's `tsc` in `build/<dir>`, against the
- * built package (`routing-controllers-login` resolves to this repository by its own name).
- * Returns tsc's diagnostics, empty when it compiled; the output goes to `build/<dir>/out`.
+ * Compiles `files` (name → source; names may have folders) with the repository's `tsc` in
+ * `build/<dir>`, against the built package (`routing-controllers-login` resolves to this
+ * repository by its own name), with the repository's strict settings or, given `tsconfig`,
+ * with those. Returns tsc's diagnostics, empty when it compiled; the output goes to `build/<dir>/out`.
  */
 export function compile(
   dir: string,
   files: Record<string, string>,
-  compilerOptions: Record<string, unknown> = {},
+  tsconfig?: { compilerOptions: Record<string, unknown> },
 ): { workdir: string; diagnostics: string } {
   const workdir = join(root, 'build', dir);
   rmSync(workdir, { recursive: true, force: true });
-  mkdirSync(workdir, { recursive: true });
-  for (const [name, source] of Object.entries(files)) writeFileSync(join(workdir, name), source);
+  for (const [name, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(workdir, name)), { recursive: true });
+    writeFileSync(join(workdir, name), source);
+  }
+  const base = tsconfig ?? { extends: '../../tsconfig.base.json', compilerOptions: {} };
   writeFileSync(
     join(workdir, 'tsconfig.json'),
     JSON.stringify({
-      extends: '../../tsconfig.base.json',
-      compilerOptions: { rootDir: '.', outDir: 'out', ...compilerOptions },
+      ...base,
+      compilerOptions: { ...base.compilerOptions, rootDir: '.', outDir: 'out' },
       include: Object.keys(files),
     }),
   );
   const tsc = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', workdir], { encoding: 'utf8' });
   return { workdir, diagnostics: `${tsc.stdout}${tsc.stderr}`.trim() };
+}
+
+/** The lines of the sh block of "Keys and rotation", the one that makes keys with openssl, as written. */
+export function keyCommands(): string[] {
+  const keys = fencedBlocks().filter((found) => found.language === 'sh' && found.code.includes('openssl genpkey'));
+  if (keys.length !== 1) throw new Error(`README.md has ${keys.length} sh blocks with openssl genpkey, not 1`);
+  return (keys[0] as FencedBlock).code.split('\n').filter((line) => line.trim() !== '');
 }
