@@ -208,7 +208,7 @@ describe('refresh-token rotation with reuse detection', () => {
     const { manager } = instance();
     expect(() => manager.createTokens({ data: { sub: 'u' }, expiresIn: 60 } as never)).to.throw(
       TypeError,
-      /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\? \}/,
+      /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\?, acr\? \}/,
     );
   });
 });

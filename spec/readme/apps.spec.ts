@@ -128,6 +128,20 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     expect(await feed(bearer(`${plain}x`))).to.equal('Hello, guest');
   });
 
+  it('step-up: PaymentsController added to the quickstart takes a new login, and one without acr only where none is asked', async () => {
+    const app = await start('step-up');
+    const token = await logIn(app.url);
+    const paid = await fetch(`${app.url}/payments`, { method: 'POST', headers: bearer(token) });
+    expect(paid.status, 'POST /payments right after the login').to.equal(200);
+    expect(await paid.json()).to.deep.equal({ paid: true, by: ADA.email });
+    const payee = await fetch(`${app.url}/payments/payees`, { method: 'POST', headers: bearer(token) });
+    expect(payee.status, 'POST /payments/payees with a password-only login').to.equal(401);
+    expect(payee.headers.get('www-authenticate')).to.equal(
+      'Bearer error="insufficient_user_authentication", acr_values="mfa"',
+    );
+    expect(((await payee.json()) as { code: string }).code).to.equal('insufficient_user_authentication');
+  });
+
   describe('cookies: the login page, its form, the home page and logout (PagesController)', () => {
     let app: Started;
     before(async () => {

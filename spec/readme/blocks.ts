@@ -36,6 +36,8 @@ export const BLOCKS: Record<string, Block> = {
   quickstart: file,
   routes: file,
   'routes-app': edit,
+  'step-up': file,
+  'step-up-app': edit,
   cookies: file,
   'cookies-app': edit,
   'csrf-fetch': { kind: 'fragment', prelude: BROWSER },
@@ -68,6 +70,7 @@ const SESSIONS = [...QUICKSTART, 'sessions'];
 export const APPS: Record<string, string[]> = {
   quickstart: QUICKSTART,
   routes: [...QUICKSTART, 'routes', 'routes-app'],
+  'step-up': [...QUICKSTART, 'step-up', 'step-up-app'],
   cookies: COOKIES,
   redirect: [...COOKIES, 'redirect', 'redirect-app'],
   sessions: SESSIONS,

@@ -71,7 +71,10 @@ describe('token/issue', () => {
         [{ expires: 3600 }, /unknown key `expires`; did you mean `expiresIn`\?/],
         [{ expires_delta: 60 }, /`expires_delta`; did you mean `expiresIn`/],
         [{ scope: 'read' }, /`scope`; did you mean `scopes`/],
-        [{ freshh: true }, /unknown key `freshh` createAccessToken takes \{ data, expiresIn\?, scopes\?, fresh\? \}/],
+        [
+          { freshh: true },
+          /unknown key `freshh` createAccessToken takes \{ data, expiresIn\?, scopes\?, fresh\?, acr\? \}/,
+        ],
       ];
       for (const [extra, message] of cases) {
         expect(() => access({ data: { sub: 'u' }, ...extra }), JSON.stringify(extra)).to.throw(TypeError, message);
@@ -79,7 +82,7 @@ describe('token/issue', () => {
       const refresh = (request: object) => newClaims('createRefreshToken', request as never, 'refresh', policy);
       expect(() => refresh({ data: { sub: 'u' }, expires: '30d' })).to.throw(
         TypeError,
-        /createRefreshToken: unknown key `expires`; did you mean `expiresIn`\? createRefreshToken takes \{ data, expiresIn\?, scopes\? \}/,
+        /createRefreshToken: unknown key `expires`; did you mean `expiresIn`\? createRefreshToken takes \{ data, expiresIn\?, scopes\?, acr\? \}/,
       );
       expect(() => access({ sub: 'u' })).to.throw(TypeError, /did you mean `data.sub`/);
     });

@@ -9,6 +9,7 @@ import { RequestMemo } from '../shared/request-memo';
 import { grantsScopes, type TokenType } from '../token/claims';
 import type { Authenticator, Login } from './authenticator';
 import { type RouteRequirement, routeRequirement } from './requirements';
+import { needsStepUp } from './step-up';
 
 interface Guard {
   auth: Authenticator<unknown>;
@@ -60,8 +61,17 @@ function meets<TUser>(
   if (requirement.fresh && login.payload.fresh !== true) {
     throw auth.failures.login({ code: 'fresh_login_required' }, exchange);
   }
+  if ((requirement.maxAge !== undefined || requirement.acr !== undefined) && steppedDown(auth, login, requirement)) {
+    throw auth.failures.stepUp(requirement, exchange);
+  }
   if (!grantsScopes(login.payload, requirement.scopes)) throw auth.failures.scope(requirement.scopes, exchange);
   return login;
+}
+
+/** A login older than the route's `maxAge`, or not of one of its `acr` values (RFC 9470). */
+function steppedDown<TUser>(auth: Authenticator<TUser>, login: Login<TUser>, requirement: Requirement): boolean {
+  const { clock, clockTolerance } = auth.options;
+  return login.ok && needsStepUp(login.payload, requirement, clock() / 1000, clockTolerance);
 }
 
 /**

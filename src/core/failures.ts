@@ -12,6 +12,7 @@ import {
 } from '../shared/errors';
 import type { LoginLogger } from '../shared/logger';
 import type { AuthFailureHook, ErrorFactory } from './settings';
+import type { StepUp } from './step-up';
 
 /** The options `Failures` reads. */
 export interface FailureOptions {
@@ -48,6 +49,19 @@ export class Failures {
     return this.refuse(reason, this.challengeFor(reason, scopes), this.options.outOfScopeError, fallback, exchange);
   }
 
+  /**
+   * 401 `insufficient_user_authentication` (RFC 9470 §3): the login is older than the route's
+   * `maxAge` or not of one of its `acr` values; the challenge says what a new login must meet.
+   */
+  stepUp({ maxAge, acr }: StepUp, exchange?: Exchange): Error {
+    const reason: FailureReason = { code: 'insufficient_user_authentication' };
+    this.report(reason.code, exchange);
+    const description = this.describe(reason);
+    const header = bearerChallenge({ error: 'insufficient_user_authentication', description, acrValues: acr, maxAge });
+    const fallback = () => new InvalidCredentialsError(reason.code);
+    return this.refuse(reason, header, this.options.notAuthenticatedError, fallback, exchange);
+  }
+
   /** The refusal's error (the app's, or `fallback`), its challenge on the response and in the error's `headers`. */
   private refuse(
     reason: FailureReason,
@@ -74,10 +88,15 @@ export class Failures {
    */
   private challengeFor(reason: FailureReason, scopes?: readonly string[]): string {
     if (reason.code === 'token_missing') return bearerChallenge();
-    const description = this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim) : undefined;
+    const description = this.describe(reason);
     if (reason.code === 'insufficient_scope')
       return bearerChallenge({ error: 'insufficient_scope', scopes, description });
     return bearerChallenge({ error: 'invalid_token', description });
+  }
+
+  /** `error_description`, with `exposeErrorDescriptions` only. */
+  private describe(reason: FailureReason): string | undefined {
+    return this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim) : undefined;
   }
 
   /** Calls `onAuthFailure` with Node's request; it is told, never asked: its result and exceptions change nothing. */

@@ -1,6 +1,8 @@
 import { getMetadataArgsStorage } from 'routing-controllers';
+import type { Duration } from '../shared/duration';
 import { LoginConfigurationError } from '../shared/errors';
 import { isScopeToken } from '../token/claims';
+import { checkStepUp, combineStepUp, type StepUp } from './step-up';
 
 /** What `@LoggedIn()` requires besides a valid login. */
 export interface LoggedInOptions {
@@ -10,10 +12,21 @@ export interface LoggedInOptions {
   refresh?: boolean;
   /** Only a token from a password login made just now (`createAccessToken({ fresh: true })`); else 401 `fresh_login_required`. */
   fresh?: boolean;
+  /**
+   * Step-up (RFC 9470): only a login (its `auth_time`) at most this old, e.g. `'5m'`; else 401
+   * `insufficient_user_authentication` with `WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=300`.
+   * A token without `auth_time` is refused. Refreshes and renewals keep the login's time: only a new login passes.
+   */
+  maxAge?: Duration;
+  /**
+   * Step-up (RFC 9470): only a login made one of these ways (the token's `acr`, from
+   * `createTokens({ ..., acr: 'mfa' })`), e.g. `['mfa']`; else 401 `insufficient_user_authentication` with `acr_values`.
+   */
+  acr?: string[];
 }
 
 /** `LoggedInOptions` checked, with defaults: what `@LoggedIn()` and `requireLogin()` require. */
-export interface LoginRequirementOptions {
+export interface LoginRequirementOptions extends StepUp {
   /** Every one must be in the token's `scopes`. */
   scopes: readonly string[];
   /** Refresh tokens only. */
@@ -22,15 +35,17 @@ export interface LoginRequirementOptions {
   fresh: boolean;
 }
 
-const KNOWN = new Set(['scopes', 'refresh', 'fresh']);
+const KNOWN = new Set(['scopes', 'refresh', 'fresh', 'maxAge', 'acr']);
 
 /** Checks `@LoggedIn()`/`requireLogin()` options: a typo or a wrong type throws instead of guarding less. */
 export function checkLoggedInOptions(options: LoggedInOptions, caller: string): LoginRequirementOptions {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${caller} takes { scopes?, refresh?, fresh? }.`);
+    throw new TypeError(`${caller} takes { scopes?, refresh?, fresh?, maxAge?, acr? }.`);
   const unknown = Object.keys(options).filter((key) => !KNOWN.has(key));
   if (unknown.length) {
-    throw new TypeError(`${caller}: unknown option ${unknown.join(', ')}; it takes scopes, refresh and fresh.`);
+    throw new TypeError(
+      `${caller}: unknown option ${unknown.join(', ')}; it takes scopes, refresh, fresh, maxAge and acr.`,
+    );
   }
   const scopes = checkScopes(options.scopes, caller);
   const { refresh = false, fresh = false } = options;
@@ -40,7 +55,7 @@ export function checkLoggedInOptions(options: LoggedInOptions, caller: string): 
   if (refresh && fresh) {
     throw new TypeError(`${caller}: a refresh token is never fresh; \`refresh\` and \`fresh\` exclude each other.`);
   }
-  return { scopes, refresh, fresh };
+  return { scopes, refresh, fresh, ...checkStepUp(options.maxAge, options.acr, caller) };
 }
 
 /** What a decorator marks a route with. */
@@ -58,12 +73,12 @@ export class LoginMark {
     readonly method: string | undefined,
     readonly kind: MarkKind,
     readonly scopes: readonly string[] = [],
-    readonly flags: { refresh?: boolean; fresh?: boolean } = {},
+    readonly flags: { refresh?: boolean; fresh?: boolean } & StepUp = {},
   ) {}
 }
 
 /** What a route needs, all its decorators added up. */
-export interface RouteRequirement {
+export interface RouteRequirement extends StepUp {
   /** False only when every mark is an optional `@User`: then a missing login is no error. */
   loginRequired: boolean;
   scopes: readonly string[];
@@ -110,9 +125,11 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
   let refresh = false;
   let fresh = false;
   let csrf = false;
+  let stepUp: StepUp = {};
   for (const entry of entries) {
     if (isMark(entry)) {
       for (const scope of entry.scopes) scopes.add(scope);
+      stepUp = combineStepUp(stepUp, entry.flags);
       loginRequired ||= entry.kind !== 'optional-user' && entry.kind !== 'csrf';
       csrf ||= entry.kind === 'csrf';
       refresh ||= entry.flags.refresh === true;
@@ -125,7 +142,7 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
       loginRequired = true;
     }
   }
-  return { loginRequired, scopes: [...scopes], refresh, fresh, csrf };
+  return { loginRequired, scopes: [...scopes], refresh, fresh, csrf, ...stepUp };
 }
 
 function skippedEntries(mark: LoginMark): unknown[] {

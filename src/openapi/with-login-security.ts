@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MetadataArgsStorage } from 'routing-controllers';
 import type { RouteRequirement } from '../core/requirements';
 import type { LoginManager } from '../login-manager';
-import { LoginConfigurationError } from '../shared/errors';
+import { bearerChallenge, LoginConfigurationError } from '../shared/errors';
 import { findOperation, type Operation, operationsOf } from './operations';
 import { addPasswordFormSchema } from './password-form-schema';
 import { type LoginRoute, loginRoutes } from './routes';
@@ -89,8 +89,8 @@ function addResponses(operation: Operation, requirement: RouteRequirement, csrf:
   const token = requirement.refresh ? 'refresh token' : 'token';
   const fresh = requirement.fresh ? ', or one not from a password login made just now' : '';
   responses['401'] ??= {
-    description: `Not logged in: no ${token}, or one that is invalid, expired or revoked${fresh}.`,
-    headers: challenge('Bearer error="invalid_token"'),
+    description: `Not logged in: no ${token}, or one that is invalid, expired or revoked${fresh}${stepUpReason(requirement)}.`,
+    headers: challenge(stepUpChallenge(requirement) ?? 'Bearer error="invalid_token"'),
   };
   const { scopes } = requirement;
   if (scopes.length === 0 && !csrf) return;
@@ -102,6 +102,21 @@ function addResponses(operation: Operation, requirement: RouteRequirement, csrf:
     description: `Forbidden: ${reasons.join(', or ')}.`,
     ...(scopes.length ? { headers: challenge(`Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`) } : {}),
   };
+}
+
+/** Why a login falls short of a step-up route (RFC 9470), for the 401's description. */
+function stepUpReason({ maxAge, acr }: RouteRequirement): string {
+  const reasons = [
+    ...(maxAge === undefined ? [] : [`older than ${maxAge} seconds`]),
+    ...(acr === undefined ? [] : [`not made one of these ways (acr): ${acr.join(', ')}`]),
+  ];
+  return reasons.length ? `, or a login ${reasons.join(', or ')} (log in again)` : '';
+}
+
+/** The RFC 9470 challenge a step-up route answers with, or `undefined` for a route without one. */
+function stepUpChallenge({ maxAge, acr }: RouteRequirement): string | undefined {
+  if (maxAge === undefined && acr === undefined) return undefined;
+  return bearerChallenge({ error: 'insufficient_user_authentication', acrValues: acr, maxAge });
 }
 
 /** Adds the schemes; one already there under the same name must be the same scheme. */

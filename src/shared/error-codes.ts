@@ -18,6 +18,7 @@ export type LoginErrorCode =
   | 'token_type_invalid'
   | 'token_revoked'
   | 'fresh_login_required'
+  | 'insufficient_user_authentication'
   | 'csrf_failed'
   | 'body_not_parsed'
   | 'store_unavailable'
@@ -29,6 +30,7 @@ export type LoginErrorCode =
 export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'insufficient_scope',
   'fresh_login_required',
+  'insufficient_user_authentication',
   'csrf_failed',
   'body_not_parsed',
   'store_unavailable',
@@ -54,6 +56,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   token_type_invalid: 'This type of token is not accepted here',
   token_revoked: 'The token was revoked',
   fresh_login_required: 'A fresh login is required',
+  insufficient_user_authentication: 'A more recent or stronger login is required',
   csrf_failed: 'The CSRF token is missing or invalid',
   body_not_parsed: 'The request body was not parsed',
   store_unavailable: 'The login service is unavailable',

@@ -144,20 +144,26 @@ export class LoginConfigurationError extends Error {
   }
 }
 
-/** What a rejected request's `WWW-Authenticate` header says (RFC 6750 §3). */
+/** What a rejected request's `WWW-Authenticate` header says (RFC 6750 §3, RFC 9470 §3). */
 export interface BearerChallenge {
-  /** The RFC 6750 error code; without one the challenge is a bare `Bearer` (no token was sent). */
-  error?: 'invalid_token' | 'insufficient_scope';
+  /** The error code; without one the challenge is a bare `Bearer` (no token was sent). */
+  error?: 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication';
   /** With `insufficient_scope`: the scopes the route requires, sent as `scope="..."`. */
   scopes?: readonly string[];
   /** `error_description`: our own sentences only (see `describeFailure`). */
   description?: string;
+  /** With `insufficient_user_authentication`: the `acr` values the route accepts, sent as `acr_values="..."`. */
+  acrValues?: readonly string[];
+  /** With `insufficient_user_authentication`: the oldest login (seconds) the route accepts, sent as `max_age=N`. */
+  maxAge?: number;
 }
 
-/** Formats `WWW-Authenticate: Bearer ...`; scopes and descriptions are pre-validated, so no quoting is needed. */
-export function bearerChallenge({ error, scopes, description }: BearerChallenge = {}): string {
+/** Formats `WWW-Authenticate: Bearer ...`; scopes, acr values and descriptions are pre-validated, so no quoting is needed. */
+export function bearerChallenge({ error, scopes, description, acrValues, maxAge }: BearerChallenge = {}): string {
   if (!error) return 'Bearer';
   const described = description ? `, error_description="${description}"` : '';
   const scope = scopes?.length ? `, scope="${scopes.join(' ')}"` : '';
-  return `Bearer error="${error}"${described}${scope}`;
+  const acr = acrValues?.length ? `, acr_values="${acrValues.join(' ')}"` : '';
+  const age = maxAge === undefined ? '' : `, max_age=${maxAge}`;
+  return `Bearer error="${error}"${described}${scope}${acr}${age}`;
 }

@@ -27,6 +27,14 @@ export interface TokenPayload {
   csrf?: string;
   /** The refresh-token family (one login): shared by every token refreshed from it, revoked together. */
   fam?: string;
+  /**
+   * When the user logged in (checked the password), in seconds since the epoch (RFC 9470, OpenID
+   * Connect): set by `createAccessToken`, `createRefreshToken` and `createTokens`, kept by every
+   * token refreshed or renewed from theirs. `@LoggedIn({ maxAge })` reads it.
+   */
+  auth_time?: number;
+  /** How the user logged in (authentication context class), as the app said at login; `@LoggedIn({ acr })` reads it. */
+  acr?: string;
   /** The app's own claims, from `data`. */
   [claim: string]: unknown;
 }
@@ -114,6 +122,9 @@ function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
   if (type !== undefined && type !== 'access' && type !== 'refresh') return rejected('claim_invalid', 'type');
   if (fresh !== undefined && typeof fresh !== 'boolean') return rejected('claim_invalid', 'fresh');
   if (csrf !== undefined && typeof csrf !== 'string') return rejected('claim_invalid', 'csrf');
+  if (payload.auth_time !== undefined && !isFiniteNumber(payload.auth_time))
+    return rejected('claim_invalid', 'auth_time');
+  if (payload.acr !== undefined && typeof payload.acr !== 'string') return rejected('claim_invalid', 'acr');
   if (payload.fam !== undefined && (typeof payload.fam !== 'string' || payload.fam === '')) {
     return rejected('claim_invalid', 'fam');
   }

@@ -13,10 +13,10 @@ export function pairClaims(
   refreshPolicy: IssuePolicy,
 ): { access: Record<string, unknown>; refresh: Record<string, unknown> } {
   if (request !== null && typeof request === 'object') refuseUnknownKeys('createTokens', { ...request }, 'pair');
-  const { data, scopes, fresh } = request ?? ({} as TokenPairRequest);
+  const { data, scopes, fresh, acr } = request ?? ({} as TokenPairRequest);
   const family = randomUUID();
-  const scoped = scopes === undefined ? {} : { scopes };
-  return {
+  const scoped = { ...(scopes === undefined ? {} : { scopes }), ...(acr === undefined ? {} : { acr }) };
+  const claims = {
     access: newClaims(
       'createTokens',
       { data, ...scoped, ...(fresh === undefined ? {} : { fresh }) },
@@ -26,6 +26,9 @@ export function pairClaims(
     ),
     refresh: newClaims('createTokens', { data, ...scoped }, 'refresh', refreshPolicy, family),
   };
+  // One login, one time: the two clock readings may fall in different seconds.
+  claims.refresh.auth_time = claims.access.auth_time;
+  return claims;
 }
 
 /**

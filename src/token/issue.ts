@@ -19,6 +19,11 @@ export interface RefreshTokenRequest {
   expiresIn?: Duration;
   /** What access tokens minted from this refresh token allow. */
   scopes?: string[];
+  /**
+   * How the user logged in (e.g. `'mfa'`), written as the `acr` claim and kept through refreshes,
+   * for `@LoggedIn({ acr: ['mfa'] })`: a word without spaces or quotes.
+   */
+  acr?: string;
 }
 
 /** What `createAccessToken` takes. */
@@ -59,6 +64,8 @@ const RESERVED: Record<string, string> = {
   scope: 'would count as scopes; use the scopes option',
   scp: 'would count as scopes; use the scopes option',
   fam: 'is set by createRefreshToken/createTokens (the refresh-token family)',
+  auth_time: 'is set from the clock (the login is now)',
+  acr: 'is set from the acr option',
 };
 
 /** Validates a token request and returns the claims to sign. */
@@ -71,7 +78,7 @@ export function newClaims(
 ): Record<string, unknown> {
   if (!isPlainObject(request)) throw new TypeError(`${caller} takes { data, expiresIn?, scopes? }.`);
   refuseUnknownKeys(caller, request, type);
-  const { data, expiresIn, scopes, fresh } = request;
+  const { data, expiresIn, scopes, fresh, acr } = request;
   if (!isPlainObject(data)) throw new TypeError(`${caller}: \`data\` is an object of claims with a \`sub\`.`);
   if (typeof data.sub !== 'string' || data.sub === '') {
     throw new TypeError(`${caller}: \`data.sub\` (the user's identifier) must be a non-empty string.`);
@@ -80,10 +87,16 @@ export function newClaims(
     if (RESERVED[claim]) throw new TypeError(`${caller}: \`data.${claim}\` ${RESERVED[claim]}, not taken from data.`);
   }
   if (fresh !== undefined && typeof fresh !== 'boolean') throw new TypeError(`${caller}: \`fresh\` is a boolean.`);
+  if (acr !== undefined && !isScopeToken(acr)) {
+    throw new TypeError(`${caller}: \`acr\` is a word without spaces or quotes, such as 'mfa'.`);
+  }
   const lifetime = lifetimeOf(caller, expiresIn, policy);
   const claims = stamp({ ...data }, type, lifetime, policy);
   if (scopes !== undefined) claims.scopes = scopeList(caller, scopes);
   if (fresh) claims.fresh = true;
+  // A login: the password was checked now (RFC 9470). Tokens made from this one keep both claims.
+  claims.auth_time = Math.floor(policy.nowMs / 1000);
+  if (acr !== undefined) claims.acr = acr;
   // Every refresh token starts a family (one login); tokens refreshed from it carry the same `fam`.
   const fam = family ?? (type === 'refresh' ? randomUUID() : undefined);
   if (fam !== undefined) claims.fam = fam;

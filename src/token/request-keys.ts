@@ -2,10 +2,10 @@ import type { TokenType } from './claims';
 
 /** The keys each request takes; anything else is a mistake that would otherwise be ignored. */
 const REQUEST_KEYS: Record<TokenType | 'pair', readonly string[]> = {
-  access: ['data', 'expiresIn', 'scopes', 'fresh'],
-  refresh: ['data', 'expiresIn', 'scopes'],
+  access: ['data', 'expiresIn', 'scopes', 'fresh', 'acr'],
+  refresh: ['data', 'expiresIn', 'scopes', 'acr'],
   // createTokens: each token gets its own default lifetime.
-  pair: ['data', 'scopes', 'fresh'],
+  pair: ['data', 'scopes', 'fresh', 'acr'],
 };
 
 /** Names other libraries (fastapi-login, jsonwebtoken) use, and what they are called here. */
