@@ -157,7 +157,9 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       const home = await browser.send('/');
       expect(home.status).to.equal(200);
       expect(await home.text()).to.include('<p>Hello, Ada</p>');
-      expect((await fetch(`${app.url}/`)).status, 'GET / without the cookie').to.equal(401);
+      const anonymous = await fetch(`${app.url}/`);
+      expect(anonymous.status, 'GET / without the cookie').to.equal(401);
+      expect(await anonymous.text(), 'as the redirect section says').to.equal('Invalid credentials');
     });
 
     it('shows the form again with a message on a wrong password, the email as typed, not JSON', async () => {
