@@ -1,17 +1,31 @@
 /**
- * npm run bench: the end-to-end benchmark of issue 8 (routing-controllers with and
- * without the library, over HTTP), the million-token memory check, and the in-process
- * micro-bench. Prints markdown; exits 1 when a goal is missed. Timing lives here, never in tests.
+ * npm run bench: what the library adds to a request end to end (routing-controllers with
+ * and without it, over HTTP, each row paired with no auth; see e2e/run.ts), the million-token
+ * memory check, and the in-process micro-bench. Prints markdown, then every goal as met,
+ * missed or not judged. A run whose control row (no auth against a copy of itself) is beyond
+ * ±1.5 µs is too noisy to judge: its timing goals are "not judged", and it exits 1 only when
+ * a goal that was judged is missed (the memory goals are judged whatever the noise).
+ * Timing lives here, never in tests.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (2), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
- * BENCH_VARIANTS (comma-separated ids; default all), BENCH_HEAP_TOKENS (1000000; 0 skips),
- * BENCH_SECTIONS (e2e,heap,micro), BENCH_PROFILE (variant ids, comma-separated: their servers are CPU-profiled over the rounds
- * into bench-profiles/; `npm run bench:profile` compares them).
+ * Environment (defaults in brackets):
+ * - BENCH_ROUNDS [10]: timed blocks per row (the no-auth server runs one more around them).
+ * - BENCH_SECONDS [2]: the timed window of a block, s.
+ * - BENCH_WARMUP [1]: untimed load on the same server immediately before each timed window, s.
+ * - BENCH_START_WARMUP [3]: untimed load on a row's freshly started server (and on no-auth) before its blocks, s.
+ * - BENCH_CONNECTIONS [32]: wrk's connections.
+ * - BENCH_NODE_FLAGS [--no-memory-reducer]: node flags of every server, space-separated ('' for none).
+ * - BENCH_VARIANTS [all]: row ids, comma-separated (`control` always runs, first and last).
+ * - BENCH_RSA_POOL [20000]: the tokens RS256's distinct row cycles through.
+ * - BENCH_WRK [wrk]: the wrk binary.
+ * - BENCH_HEAP_TOKENS [1000000; 0 skips]: tokens of the memory check.
+ * - BENCH_SECTIONS [e2e,heap,micro]: the sections to run.
+ * - BENCH_PROFILE [none]: row ids (`none` for the no-auth server), comma-separated: their servers are
+ *   CPU-profiled over their blocks into bench-profiles/; `npm run bench:profile` compares them.
  */
 import { join } from 'node:path';
-import { reportEndToEnd } from './e2e/report';
+import { type GoalLine, reportEndToEnd, WORDS } from './e2e/report';
 import { runEndToEnd } from './e2e/run';
-import { BASELINE, VARIANTS, variantById } from './e2e/variants';
+import { CONTROL, VARIANTS, variantById } from './e2e/variants';
 import { heapSection } from './heap-report';
 import { runMicro } from './micro';
 
@@ -21,30 +35,54 @@ const sections = new Set((env.BENCH_SECTIONS ?? 'e2e,heap,micro').split(','));
 
 function chosenVariants() {
   if (!env.BENCH_VARIANTS) return VARIANTS;
-  const ids = env.BENCH_VARIANTS.split(',').filter((id) => id !== BASELINE.id);
-  return [BASELINE, ...ids.map(variantById)];
+  const ids = env.BENCH_VARIANTS.split(',').filter((id) => id && id !== CONTROL.id);
+  return [CONTROL, ...ids.map(variantById)];
 }
 
 async function main(): Promise<void> {
-  const parts: Array<{ text: string; missed: number }> = [];
+  const texts: string[] = [];
+  const goals: GoalLine[] = [];
+  let noisy = false;
   if (sections.has('e2e')) {
     const options = {
       variants: chosenVariants(),
-      rounds: num('BENCH_ROUNDS', 5),
+      rounds: num('BENCH_ROUNDS', 10),
       seconds: num('BENCH_SECONDS', 2),
-      warmupSeconds: num('BENCH_WARMUP', 2),
+      warmSeconds: num('BENCH_WARMUP', 1),
+      startWarmSeconds: num('BENCH_START_WARMUP', 3),
       connections: num('BENCH_CONNECTIONS', 32),
+      nodeFlags: (env.BENCH_NODE_FLAGS ?? '--no-memory-reducer').split(' ').filter(Boolean),
       profile: env.BENCH_PROFILE,
       profileDir: join(process.cwd(), 'bench-profiles'),
     };
-    parts.push(reportEndToEnd(await runEndToEnd(options), options));
+    const report = reportEndToEnd(await runEndToEnd(options), options);
+    texts.push(report.text);
+    goals.push(...report.goals);
+    noisy = report.noisy;
   }
   const heapTokens = num('BENCH_HEAP_TOKENS', 1_000_000);
-  if (sections.has('heap') && heapTokens > 0) parts.push(await heapSection(heapTokens));
-  if (sections.has('micro')) parts.push(await runMicro());
-  const missed = parts.reduce((n, p) => n + p.missed, 0);
-  console.log(parts.map((p) => p.text).join('\n\n'));
-  console.log(`\n${missed ? `${missed} goal(s) missed.` : 'Every goal met.'}`);
+  for (const part of [
+    sections.has('heap') && heapTokens > 0 ? () => heapSection(heapTokens) : undefined,
+    sections.has('micro') ? () => runMicro(!noisy) : undefined,
+  ]) {
+    if (!part) continue;
+    const { text, goals: more } = await part();
+    texts.push(text);
+    goals.push(...more);
+  }
+  const missed = goals.filter((g) => g.verdict === 'missed').length;
+  const unjudged = goals.filter((g) => g.verdict === 'not judged').length;
+  console.log(texts.join('\n\n'));
+  console.log(['', '## Goals', '', ...goals.map((g) => `- ${g.name}: ${WORDS[g.verdict]}`), ''].join('\n'));
+  console.log(
+    [
+      noisy ? 'Too noisy to judge the timing goals (the control row is beyond its limit).' : '',
+      missed ? `${missed} goal(s) missed.` : 'No judged goal missed.',
+      unjudged ? `${unjudged} not judged.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
   process.exitCode = missed ? 1 : 0;
 }
 

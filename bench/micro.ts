@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import jwt from 'jsonwebtoken';
 import { LoginManager } from 'routing-controllers-login';
+import { type GoalLine, WORDS } from './e2e/report';
 import { exchangeWith } from './node-http';
 import { markdownTable } from './stats';
 
@@ -32,8 +33,8 @@ async function measureAsync(fn: () => Promise<unknown>, rounds = 20_000): Promis
   return Number(process.hrtime.bigint() - start) / 1000 / rounds;
 }
 
-/** The section's text, and how many goals were missed. */
-export async function runMicro(): Promise<{ text: string; missed: number }> {
+/** The section's text and goals (timings judged only when `judge`: not when the control row says the run is noisy). */
+export async function runMicro(judge: boolean): Promise<{ text: string; goals: GoalLine[] }> {
   const user = { email: 'bench@example.com' };
   const options = { secret: SECRET, tokenUrl: '/t', userLoader: () => user };
   const manager = new LoginManager(options);
@@ -64,16 +65,18 @@ export async function runMicro(): Promise<{ text: string; missed: number }> {
     ['authorizationChecker + currentUserChecker, one request, µs', perRequest, 100],
     ['heap growth after 50k requests, MB (with --expose-gc)', heapGrowthMb, globalThis.gc ? 5 : undefined],
   ];
-  let missed = 0;
+  const goals: GoalLine[] = [];
   const table = rows.map(([name, value, goal]) => {
-    const met = goal === undefined || value <= goal;
-    if (!met) missed += 1;
-    return [name, value.toFixed(2), goal === undefined ? '' : `${met ? 'met' : '**missed**'} (≤ ${goal})`];
+    if (goal === undefined) return [name, value.toFixed(2), ''];
+    // The heap growth is not a timing: noise cannot move it.
+    const verdict = !judge && !name.startsWith('heap') ? 'not judged' : value <= goal ? 'met' : 'missed';
+    goals.push({ name: `${name} ≤ ${goal}`, verdict });
+    return [name, value.toFixed(2), `${WORDS[verdict]} (≤ ${goal})`];
   });
   const text = [
     '## In process: the checkers without HTTP',
     '',
     markdownTable(['measure', 'value', 'goal'], table),
   ].join('\n');
-  return { text, missed };
+  return { text, goals };
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { LoginManager } from 'routing-controllers-login';
-import type { Variant } from './variants';
+import { LoginManager, type LoginOptions } from 'routing-controllers-login';
+import type { Algorithm, Variant } from './variants';
 
 /** The key material every process of one bench run shares (made once, handed over in `BENCH_KEYS`). */
 export interface BenchKeys {
@@ -26,16 +26,31 @@ export function keysFromEnv(): BenchKeys {
   return JSON.parse(raw) as BenchKeys;
 }
 
-/** The manager a variant's server verifies with, and its load generator signs with: same options both sides. */
-export function managerFor(variant: Variant, keys: BenchKeys): LoginManager<typeof USER> {
-  const secret = { HS256: keys.secret, RS256: keys.rsa, ES256: keys.ec }[variant.algorithm];
+/** The signing key of `algorithm` (a private key verifies too: the manager derives the public one). */
+export function secretFor(algorithm: Algorithm, keys: BenchKeys): string {
+  return { HS256: keys.secret, RS256: keys.rsa, ES256: keys.ec }[algorithm];
+}
+
+/**
+ * The manager a library row's server verifies with, and its minter signs with: the same
+ * options both sides, plus `serverOptions` on the server's side only.
+ */
+export function managerFor(
+  variant: Variant,
+  keys: BenchKeys,
+  serverOptions: Partial<LoginOptions> = {},
+): LoginManager<typeof USER> {
+  const login = variant.login;
+  if (!login) throw new Error(`${variant.id} runs no library`);
   const users = new Map([[USER.email, USER]]);
   return new LoginManager<typeof USER>({
-    secret,
-    algorithm: variant.algorithm,
+    secret: secretFor(login.algorithm, keys),
+    algorithm: login.algorithm,
     tokenUrl: '/token',
-    useHeader: variant.source !== 'cookie',
-    useCookie: variant.source === 'cookie',
+    useHeader: login.source === 'header',
+    useCookie: login.source === 'cookie',
     userLoader: (sub) => users.get(sub),
+    ...login.options,
+    ...serverOptions,
   });
 }
