@@ -19,9 +19,11 @@
  * - BENCH_WRK [wrk]: the wrk binary.
  * - BENCH_HEAP_TOKENS [1000000; 0 skips]: tokens of the memory check.
  * - BENCH_SECTIONS [e2e,heap,micro]: the sections to run.
+ * - BENCH_JSON [none]: a file to write every block's raw readings to (JSON), to look at or re-analyse.
  * - BENCH_PROFILE [none]: row ids (`none` for the no-auth server), comma-separated: their servers are
  *   CPU-profiled over their blocks into bench-profiles/; `npm run bench:profile` compares them.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GoalLine, reportEndToEnd, WORDS } from './e2e/report';
 import { runEndToEnd } from './e2e/run';
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
       profile: env.BENCH_PROFILE,
       profileDir: join(process.cwd(), 'bench-profiles'),
     };
-    const report = reportEndToEnd(await runEndToEnd(options), options);
+    const result = await runEndToEnd(options);
+    if (env.BENCH_JSON) writeFileSync(env.BENCH_JSON, JSON.stringify({ options, ...result }, null, 1));
+    const report = reportEndToEnd(result, options);
     texts.push(report.text);
     goals.push(...report.goals);
     noisy = report.noisy;
