@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoginManager } from 'routing-controllers-login';
 import { serve } from './child';
 import { keysFromEnv, managerFor, USER } from './keys';
 import type { Minter, Requests, Variant } from './variants';
@@ -20,14 +21,14 @@ export interface RequestFile {
 function minterFor(variant: Variant): Minter {
   const keys = keysFromEnv();
   if (variant.app !== 'library') {
-    return { token: () => '', carry: () => ({}), keys, sample: '' };
+    return { token: () => '', carry: () => ({}), keys, manager: undefined, sample: '' };
   }
   const manager = managerFor(variant, keys);
   const token = () => manager.createAccessToken({ data: { sub: USER.email } });
   const cookie = variant.login?.options?.cookieName ?? 'access-token';
   const carry = (value: string): Record<string, string> =>
     variant.login?.source === 'cookie' ? { cookie: `${cookie}=${value}` } : { authorization: `Bearer ${value}` };
-  return { token, carry, keys, sample: token() };
+  return { token, carry, keys, manager: manager as LoginManager<unknown>, sample: token() };
 }
 
 function line(headers: Record<string, string>): string {

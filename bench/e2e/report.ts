@@ -1,7 +1,7 @@
 import { cvPct, type Interval, markdownTable, max, median, medianInterval } from '../stats';
 import type { Sample } from './measure';
 import type { EndToEndOptions, EndToEndResult, Pair, RowResult } from './run';
-import { CONTROL, CONTROL_LIMIT_US, type Goal, RSA_POOL } from './variants';
+import { CONTROL, CONTROL_LIMIT_US, CONTROL_MIN_BLOCKS, CONTROL_SPREAD_US, type Goal, RSA_POOL } from './variants';
 
 /** A row's paired differences, each against the mean of the no-auth blocks on either side. */
 interface Differences {
@@ -49,8 +49,7 @@ export interface GoalLine {
 function judge(row: Row, goal: Goal | undefined, noisy: boolean): { criteria: string; verdict: Verdict } | undefined {
   const { result } = row;
   if (result.variant === CONTROL) {
-    const met = Math.abs(row.added) <= CONTROL_LIMIT_US;
-    return { criteria: `within ±${CONTROL_LIMIT_US} µs`, verdict: met ? 'met' : 'too noisy' };
+    return { criteria: `within ±${CONTROL_LIMIT_US} µs`, verdict: noisy ? 'too noisy' : 'met' };
   }
   if (!goal) return undefined;
   const parts: string[] = [];
@@ -75,7 +74,7 @@ function judge(row: Row, goal: Goal | undefined, noisy: boolean): { criteria: st
 export const WORDS: Record<Verdict, string> = {
   met: 'met',
   missed: '**missed**',
-  'not judged': 'not judged (too noisy)',
+  'not judged': 'not judged, too noisy',
   'too noisy': '**beyond: too noisy to judge**',
 };
 
@@ -153,8 +152,8 @@ function method(result: EndToEndResult, options: EndToEndOptions): string {
     `wrk -t1 -c${options.connections}; ${pinning}; servers run \`node ${flags}\`${reducer}; Node ${process.version}. ` +
     "Distinct tokens are minted before each block and never sent twice, except RS256's, " +
     `a pool of ${RSA_POOL} cycled in order (RS256 signing is too slow to mint one per request). The control row is a ` +
-    `second no-auth server, measured first and last: a run whose control is beyond ±${CONTROL_LIMIT_US} µs is too ` +
-    'noisy to judge.'
+    `second no-auth server, measured first and last: a run whose control is beyond ±${CONTROL_LIMIT_US} µs, or whose ` +
+    `control interval reaches beyond ±${CONTROL_SPREAD_US} µs, is too noisy to judge.`
   );
 }
 
@@ -186,6 +185,18 @@ function noise(result: EndToEndResult): string[] {
   ];
 }
 
+/** Why the run is too noisy to judge, from its control row; undefined when it is not. */
+function tooNoisy(control: Row): string | undefined {
+  const blocks = control.result.pairs.length;
+  if (blocks < CONTROL_MIN_BLOCKS) return `the control row has ${blocks} blocks, fewer than ${CONTROL_MIN_BLOCKS}`;
+  if (!(Math.abs(control.added) <= CONTROL_LIMIT_US)) return `the control row is beyond ±${CONTROL_LIMIT_US} µs`;
+  const { low, high } = control.addedCi;
+  if (low < -CONTROL_SPREAD_US || high > CONTROL_SPREAD_US) {
+    return `the control row's interval reaches beyond ±${CONTROL_SPREAD_US} µs`;
+  }
+  return undefined;
+}
+
 /** The report's text, its goals, and whether the run was too noisy to judge. */
 export function reportEndToEnd(
   result: EndToEndResult,
@@ -193,9 +204,10 @@ export function reportEndToEnd(
 ): { text: string; goals: GoalLine[]; noisy: boolean } {
   const rows = result.rows.map((r) => (r.skipped ? ({ result: r } as Row) : rowOf(r)));
   const control = rows.find((r) => r.result.variant === CONTROL);
-  const noisy = !control || !(Math.abs(control.added) <= CONTROL_LIMIT_US);
+  const why = control ? tooNoisy(control) : 'there is no control row';
+  const noisy = why !== undefined;
   const { table, goals } = mainTable(rows, noisy);
-  const warning = `**Too noisy to judge**: the control row is beyond ±${CONTROL_LIMIT_US} µs, so no row's goal is judged.`;
+  const warning = `**Too noisy to judge**: ${why}, so no row's goal is judged.`;
   const text = [
     '## End to end: GET /me over HTTP, each row paired with no auth',
     '',

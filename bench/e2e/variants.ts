@@ -14,14 +14,16 @@
  *     serverOptions: async () => ({ revocationStore: new RedisRevocationStore(new Redis(process.env.REDIS_URL)) }),
  *   }),
  *   ```
- * - Another algorithm (EdDSA): add it to `Algorithm`, its key to `BenchKeys` (keys.ts), then
- *   `library('header', 'EdDSA', repeated())` and `distinct()`; `reference: true` prints
- *   `crypto.verify` alone beside it (reference.ts picks the verify options by algorithm).
- * - Requests that carry more than a token (ES256 + DPoP): a `Requests` of your own whose
- *   `headers(mint, i)` returns every header of request `i` (e.g. `authorization: DPoP <token>` and
- *   a fresh `dpop` proof); `fresh` ones are minted just before each block, so `iat` stays recent.
+ * - Another algorithm (EdDSA): add it to `Algorithm`, its key to `BenchKeys` and `secretFor`
+ *   (keys.ts), then `library('header', 'EdDSA', repeated(), { reference: true })` and the same
+ *   with `distinct()`; `reference: true` prints `crypto.verify` alone beside it (add the
+ *   algorithm's call to `CALLS` in reference.ts).
+ * - Requests that carry more than a token (ES256 + DPoP): a `Requests` of your own, `mode: 'fresh'`,
+ *   whose `headers(mint, i)` returns every header of request `i` (`authorization: DPoP <token>` from
+ *   `mint.manager`, and a new `dpop` proof); fresh requests are minted just before each block, so a
+ *   proof's `iat` is seconds old when sent. Give the row an `id` and a `label` of its own.
  */
-import type { LoginOptions } from 'routing-controllers-login';
+import type { LoginManager, LoginOptions } from 'routing-controllers-login';
 import type { BenchKeys } from './keys';
 
 /** The apps of app.ts: no auth, routing-controllers' own hooks with no library, or the library. */
@@ -35,6 +37,8 @@ export interface Minter {
   /** The headers that carry `token` the way this row's manager reads it (bearer header or cookie). */
   carry(token: string): Record<string, string>;
   keys: BenchKeys;
+  /** The row's manager (the same options as the server's, without `serverOptions`); none without the library. */
+  manager: LoginManager<unknown> | undefined;
   /** A token of this row's manager, for shapes built from it (its header segment). */
   sample: string;
 }
@@ -177,6 +181,14 @@ export const CONTROL: Variant = bare('open', 'control', 'control: no auth, an id
 
 /** The goal of the control row: a run whose control is further from 0 is too noisy to judge. */
 export const CONTROL_LIMIT_US = 1.5;
+
+/**
+ * Nor is a run whose control's interval reaches beyond ±this, µs, or that has fewer control
+ * blocks than `CONTROL_MIN_BLOCKS`: its median may then sit near 0 by chance while single
+ * blocks disagree by more than any goal's margin (seen on a machine busy with other work).
+ */
+export const CONTROL_SPREAD_US = 5;
+export const CONTROL_MIN_BLOCKS = 6;
 
 /** Every row, in the order measured and printed; goals from issue 20. */
 export const VARIANTS: readonly Variant[] = [
