@@ -22,10 +22,10 @@ export const errorHandler: ErrorRequestHandler = (error, request, response, next
   const wantsPage = request.method === 'GET' && request.accepts(['json', 'html']) === 'html';
   if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
   const status = statusOf(error);
-  if (status === 500) console.error(error);
+  if (status >= 500) console.error(error); // a bug or an outage: for the log, not for the client
   // The WWW-Authenticate challenge of a login error the app threw itself (the library's own already set theirs).
   if (error instanceof LoginError) response.set(error.headers ?? {});
-  response.status(status).json(status === 500 ? { message: 'Internal server error' } : errorBody(error, status));
+  response.status(status).json(errorBody(error, status));
 };
 
 /** routing-controllers' `httpCode`, else the `status` of http-errors (body-parser's 400s, ours too); else 500. */
@@ -35,18 +35,17 @@ function statusOf(error: { httpCode?: unknown; status?: unknown } | undefined): 
 }
 
 /**
- * The library's errors say what a client may see (toJSON); validation errors list the fields.
- * Other messages may quote the request (JSON.parse quotes the body it choked on, password
- * included), so only routing-controllers' own are shown; the rest get the status text.
+ * What a client may see of an error: the library's errors say it themselves, routing-controllers'
+ * 4xx (a validation error and its fields) their message. Any other message may quote a secret (a
+ * database URL) or the request (JSON.parse quotes the body it choked on, password included), so
+ * it answers with the status text alone.
  */
-function errorBody(
-  error: { name?: string; message?: string; errors?: unknown; toJSON?: () => unknown },
-  status: number,
-) {
-  if (typeof error.toJSON === 'function') return error.toJSON();
-  const message = error instanceof HttpError ? error.message || STATUS_CODES[status] : STATUS_CODES[status];
-  const body = { name: error.name ?? 'Error', message };
-  return error.errors ? { ...body, errors: error.errors } : body;
+function errorBody(error: unknown, status: number): object {
+  if (error instanceof LoginError) return error.toJSON();
+  if (error instanceof HttpError && status < 500) {
+    return { name: error.name, message: error.message, errors: (error as { errors?: unknown }).errors };
+  }
+  return { message: STATUS_CODES[status] };
 }
 
 /**

@@ -42,6 +42,7 @@ describe('the published package', () => {
         'PasswordForm',
         'User',
         'UserLoader',
+        'UserLoaderError',
         'bearerChallenge',
         'loginConfig',
         'LoginThrottle',

@@ -65,7 +65,7 @@ describe('the README quickstart, compiled and run as written', function () {
       body: '{"password": hunter2}',
     });
     expect(response.status).to.equal(400);
-    expect(await response.text()).to.equal('Bad Request');
+    expect(await response.json()).to.deep.equal({ message: 'Bad Request' });
     expect(app.output()).not.to.include('hunter2');
   });
 });

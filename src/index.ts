@@ -59,6 +59,7 @@ export {
   type LoginErrorBody,
   type LoginErrorCode,
   LoginStoreUnavailableError,
+  UserLoaderError,
 } from './shared/errors';
 export type { LoginLogger } from './shared/logger';
 export type { MaybePromise } from './shared/maybe-promise';

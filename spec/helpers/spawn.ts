@@ -6,8 +6,15 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-/** Starts `node script` with PORT=0 (in `cwd`, if given) and waits for its "http://localhost:<port>" line. */
-export function startServer(script: string, env: Record<string, string> = {}, cwd?: string): Promise<Started> {
+/**
+ * Starts `node script` with PORT=0 (in `cwd`, if given) and waits for its "http://localhost:<port>" line.
+ * `env` adds to this process's environment; a variable set to `undefined` is left out (Node skips it).
+ */
+export function startServer(
+  script: string,
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<Started> {
   const child: ChildProcess = spawn(process.execPath, [script], {
     cwd,
     env: { ...process.env, PORT: '0', ...env },

@@ -3,18 +3,23 @@ import express from 'express';
 import { LoginManager } from 'routing-controllers-login';
 import request from 'supertest';
 import { HS256_SECRET } from '../helpers/keys';
-import { type Account, accountLoader } from '../helpers/users';
+import { type Account, accountLoader, quietLogger } from '../helpers/users';
 
 describe('manager.middleware()', () => {
   const users = accountLoader();
-  const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: users.load });
+  const manager = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/t',
+    userLoader: users.load,
+    logger: quietLogger,
+  });
   const app = express();
   app.use(manager.middleware());
   app.get('/', (req, res) => {
     res.json({ user: (req as unknown as { user: Account | null }).user });
   });
   app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(500).json({ error: error.message });
+    res.status(500).json({ error: error.message, cause: (error.cause as Error | undefined)?.message });
   });
   const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
 
@@ -34,8 +39,11 @@ describe('manager.middleware()', () => {
     await request(app).get('/').set('Authorization', `Bearer ${ghost}`).expect(200, { user: null });
   });
 
-  it('passes a loader exception to next(err)', async () => {
+  it('passes a loader exception to next(err) as a UserLoaderError, with the original as its cause', async () => {
     users.failWith = new Error('database down');
-    await request(app).get('/').set('Authorization', `Bearer ${token}`).expect(500, { error: 'database down' });
+    await request(app)
+      .get('/')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(500, { error: 'The user could not be loaded', cause: 'database down' });
   });
 });

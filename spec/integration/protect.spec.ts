@@ -5,7 +5,7 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { onEveryServer } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
-import { type Account, accountLoader } from '../helpers/users';
+import { type Account, accountLoader, quietLogger } from '../helpers/users';
 
 @LoggedIn()
 @Service()
@@ -92,7 +92,12 @@ class AuthorizedController {
 
 onEveryServer('protecting routes', (server) => {
   const users = accountLoader();
-  const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/auth/token', userLoader: users.load });
+  const manager = new LoginManager<Account>({
+    secret: HS256_SECRET,
+    tokenUrl: '/auth/token',
+    userLoader: users.load,
+    logger: quietLogger,
+  });
   const app = server.app(manager, {
     controllers: [MeController, ItemsController, OpenController, AuthorizedController],
   });
@@ -132,7 +137,7 @@ onEveryServer('protecting routes', (server) => {
       expect(response.headers['www-authenticate']).to.equal('Bearer error="invalid_token"');
     });
 
-    it('lets a loader exception propagate as a server error, not a 401', async () => {
+    it('lets a loader exception propagate as a server error (UserLoaderError), not a 401', async () => {
       server.expectServerErrors();
       users.failWith = new Error('database down');
       await request(app).get('/me').set(bearer(token())).expect(500);

@@ -39,6 +39,11 @@ class HandlerController {
   form(@Body({ validate: true }) form: PasswordForm) {
     return { username: form.username };
   }
+
+  @Get('/broken')
+  broken(): never {
+    throw new Error('connect ECONNREFUSED postgres://app:S3cr3t@db:5432');
+  }
 }
 
 /** The README's redirect error handler is the demo's: an app set up as the README shows it. */
@@ -97,11 +102,20 @@ describe("the README's login redirect error handler (the demo's)", () => {
     const logged: unknown[] = [];
     const { error } = console;
     console.error = (...args: unknown[]) => void logged.push(...args);
-    users.failWith = new Error('database password is hunter2');
+    users.failWith = new Error('db unreachable at /srv/secret/users.db password=S3cr3t');
     try {
-      const response = await request(app).get('/handler/me').set('Authorization', `Bearer ${token}`).expect(500);
-      expect(response.body).to.deep.equal({ message: 'Internal server error' });
-      expect(logged).to.deep.equal([users.failWith]);
+      const loader = await request(app).get('/handler/me').set('Authorization', `Bearer ${token}`).expect(500);
+      expect(loader.body).to.deep.equal({ name: 'UserLoaderError', message: 'The user could not be loaded' });
+      const route = await request(app).get('/handler/broken').expect(500);
+      expect(route.body).to.deep.equal({ message: 'Internal Server Error' });
+      for (const response of [loader, route]) {
+        expect(`${response.text}${JSON.stringify(response.headers)}`).not.to.match(/S3cr3t|srv|ECONNREFUSED|postgres/);
+      }
+      // The library logs the loader's error once; the handler logs every 5xx.
+      expect(logged).to.include(users.failWith);
+      expect(logged.filter((entry) => entry instanceof Error).map((entry) => (entry as Error).message)).to.include(
+        'connect ECONNREFUSED postgres://app:S3cr3t@db:5432',
+      );
     } finally {
       users.failWith = undefined;
       console.error = error;

@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import express, { type ErrorRequestHandler } from 'express';
 import Koa from 'koa';
-import { LoginManager } from 'routing-controllers-login';
+import { LoginManager, UserLoaderError } from 'routing-controllers-login';
 import type { LoggedInRequest, MaybeLoggedInRequest } from 'routing-controllers-login/express';
 import request from 'supertest';
 import { HS256_SECRET } from '../helpers/keys';
-import { type Account, accountLoader } from '../helpers/users';
+import { type Account, accountLoader, quietLogger } from '../helpers/users';
 
 const users = accountLoader();
-const manager = new LoginManager<Account>({ secret: HS256_SECRET, tokenUrl: '/t', userLoader: users.load });
+const manager = new LoginManager<Account>({
+  secret: HS256_SECRET,
+  tokenUrl: '/t',
+  userLoader: users.load,
+  logger: quietLogger,
+});
 const token = (options: { scopes?: string[]; fresh?: boolean } = {}) =>
   manager.createAccessToken({ data: { sub: 'john@example.com' }, ...options });
 const bearer = (value: string) => ({ Authorization: `Bearer ${value}` });
@@ -81,11 +86,12 @@ describe('manager.requireLogin() on plain express', () => {
     await request(app).post('/refresh').set(bearer(refresh)).expect(200, { refreshed: true });
   });
 
-  it('passes a loader exception on as it is (a 500), not as a 401', async () => {
+  it('passes a loader exception on as a UserLoaderError (a 500, the original its cause), not as a 401', async () => {
     users.failWith = new Error('database down');
     try {
       await request(app).get('/me').set(bearer(token())).expect(500);
-      expect(seen[0]).to.have.property('message', 'database down');
+      expect(seen[0]).to.be.instanceOf(UserLoaderError);
+      expect((seen[0] as UserLoaderError).cause).to.equal(users.failWith);
     } finally {
       users.failWith = undefined;
     }

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { LoginManager } from 'routing-controllers-login';
 import { type Started, startServer } from '../helpers/spawn';
 import { appFiles, compileApps } from './blocks';
-import { block, fencedBlocks, keyCommands, root } from './source';
+import { block, compile, fencedBlocks, keyCommands, readmeTsconfig, root } from './source';
 
 const SECRET = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
 const ADA = { email: 'ada@example.com', name: 'Ada', scopes: ['items:write'] };
@@ -43,7 +44,7 @@ async function expectUnparsableBodyUnechoed(app: Started): Promise<void> {
     body: '{"password": hunter2}',
   });
   expect(response.status).to.equal(400);
-  expect(await response.text()).to.equal('Bad Request');
+  expect(await response.json()).to.deep.equal({ message: 'Bad Request' });
   await new Promise((resolve) => setTimeout(resolve, 200)); // the server logs after it answered
   expect(app.output()).not.to.include('hunter2');
 }
@@ -159,7 +160,10 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       expect(await home.text()).to.include('<p>Hello, Ada</p>');
       const anonymous = await fetch(`${app.url}/`);
       expect(anonymous.status, 'GET / without the cookie').to.equal(401);
-      expect(await anonymous.text(), 'as the redirect section says').to.equal('Invalid credentials');
+      expect(await anonymous.json(), 'as the redirect section says').to.deep.equal({
+        name: 'InvalidCredentialsError',
+        message: 'Invalid credentials',
+      });
     });
 
     it('shows the form again with a message on a wrong password, the email as typed, not JSON', async () => {
@@ -181,7 +185,7 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       const session = browser.cookies.get('access-token');
       const forged = await browser.send('/logout', { method: 'POST', headers: FORM, body: '' });
       expect(forged.status).to.equal(403);
-      expect(await forged.text()).to.match(/^CSRF token missing or invalid/);
+      expect(await forged.json()).to.include({ name: 'CsrfError', code: 'csrf_failed' });
       const home = await (await browser.send('/')).text();
       const csrf = /name="_csrf" value="([^"]+)"/.exec(home)?.[1] ?? '';
       const out = await browser.send('/logout', { method: 'POST', headers: FORM, body: `_csrf=${csrf}` });
@@ -222,7 +226,9 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       form.set('password', 'let-me-in');
       const posted = await browser.send('/login', { method: 'POST', body: form });
       expect(posted.status).to.equal(400);
-      expect(await posted.text()).to.match(/^The request body was not parsed, so its _csrf field could not be read/);
+      const refusal = (await posted.json()) as { code: string; message: string };
+      expect(refusal.code).to.equal('body_not_parsed');
+      expect(refusal.message).to.match(/^The request body was not parsed, so its _csrf field could not be read/);
     });
   });
 
@@ -235,7 +241,7 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     const api = await fetch(`${app.url}/me`);
     expect(api.status).to.equal(401);
     expect(api.headers.get('www-authenticate')).to.equal('Bearer');
-    expect(await api.json()).to.deep.equal({ name: 'Error', message: 'Unauthorized' });
+    expect(await api.json()).to.deep.equal({ message: 'Unauthorized' });
     expect((await browser.submitLogin(ADA_FORM)).status).to.equal(303);
     expect((await browser.send('/')).status).to.equal(200);
     await expectProtected(app.url, '/me', await logIn(app.url), ADA);
@@ -321,6 +327,15 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     const app = await start('koa');
     await expectProtected(app.url, '/me', await logIn(app.url), ADA);
     await expectUnparsableBodyUnechoed(app);
+    // routing-controllers' BadRequestError has httpCode 400 and no status: Koa's own handling answered 500.
+    const invalid = await fetch(`${app.url}/auth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: '', password: 'MySecretPassw0rd' }),
+    });
+    expect(invalid.status).to.equal(400);
+    const body = await invalid.text();
+    expect(JSON.parse(body)).to.include({ name: 'BadRequestError' });
+    expect(body).not.to.include('MySecretPassw0rd');
   });
 
   it('plain express: requireLogin(), JSON and form logins, and the error handler of the block', async () => {
@@ -384,6 +399,81 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       expect(anonymous.status).to.equal(401);
       expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer');
     });
+  }
+});
+
+/** What issue 16 saw in 500 bodies: a loader's path and password, a route's connection string. */
+const LOADER_ERROR = 'db unreachable at /srv/secret/users.db password=S3cr3t';
+const ROUTE_ERROR = 'connect ECONNREFUSED postgres://app:S3cr3t@db:5432';
+
+/**
+ * A README app whose user loader and token route fail as a database would, when BROKEN says so: the quickstart's
+ * own lines, with a throw put before them (this fails when the lines move).
+ */
+function broken(app: string): Record<string, string> {
+  const files = appFiles(app);
+  const insert = (file: string, line: string, thrown: string, where: 'before' | 'after') => {
+    const source = files[file] ?? '';
+    if (!source.includes(line)) throw new Error(`${app}/${file} has no line \`${line.trim()}\``);
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    const check = `${where === 'after' ? '  ' : ''}${indent}if (process.env.BROKEN === ${thrown}\n`;
+    files[file] = source.replace(line, where === 'before' ? `${check}${line}` : `${line}${check}`);
+  };
+  const loader = `'loader') throw new Error(${JSON.stringify(LOADER_ERROR)});`;
+  const route = `'route') throw new Error(${JSON.stringify(ROUTE_ERROR)});`;
+  insert('users.ts', '    const account = this.accounts.get(email);\n', loader, 'before');
+  insert('auth.ts', '  async token(@Body({ validate: true }) form: PasswordForm) {\n', route, 'after');
+  return files;
+}
+
+describe('README apps with a database that fails: a generic 5xx, logged, nothing of it in any response', function () {
+  this.timeout(120_000);
+  const started: Started[] = [];
+  let workdir = '';
+  before(() => {
+    const files: Record<string, string> = {};
+    for (const app of ['quickstart', 'koa']) {
+      for (const [file, source] of Object.entries(broken(app))) files[`${app}/${file}`] = source;
+    }
+    const { compilerOptions } = readmeTsconfig();
+    const compiled = compile('readme-broken', files, { compilerOptions: { ...compilerOptions, skipLibCheck: true } });
+    expect(compiled.diagnostics).to.equal('');
+    workdir = compiled.workdir;
+  });
+  after(() => Promise.all(started.map((app) => app.stop())));
+
+  for (const app of ['quickstart', 'koa']) {
+    for (const nodeEnv of ['production', undefined]) {
+      it(`${app}, NODE_ENV ${nodeEnv ?? 'unset'}`, async () => {
+        const script = join(workdir, 'out', app, 'app.js');
+        const env = { SECRET, NODE_ENV: nodeEnv };
+        const loaderDown = await startServer(script, { ...env, BROKEN: 'loader' });
+        const routeDown = await startServer(script, { ...env, BROKEN: 'route' });
+        started.push(loaderDown, routeDown);
+        // The token route finds the account with the (broken) loader: the token is signed here, with the app's secret.
+        const token = new LoginManager({ secret: SECRET, tokenUrl: '/t' }).createAccessToken({
+          data: { sub: 'ada@example.com' },
+        });
+        const me = await fetch(`${loaderDown.url}/me`, { headers: bearer(token) });
+        expect(me.status).to.equal(500);
+        const meBody = await me.text();
+        expect(JSON.parse(meBody)).to.deep.equal({ name: 'UserLoaderError', message: 'The user could not be loaded' });
+        const issued = await fetch(`${routeDown.url}/auth/token`, { method: 'POST', headers: FORM, body: 'a=b' });
+        expect(issued.status).to.equal(400, 'a form without username and password');
+        const login = new URLSearchParams(ADA_FORM);
+        const failed = await fetch(`${routeDown.url}/auth/token`, { method: 'POST', headers: FORM, body: login });
+        expect(failed.status).to.equal(500);
+        const failedBody = await failed.text();
+        expect(JSON.parse(failedBody)).to.deep.equal({ message: 'Internal Server Error' });
+        const seen = `${meBody}${failedBody}${JSON.stringify([...me.headers, ...failed.headers])}`;
+        for (const secret of ['S3cr3t', '/srv/secret', 'ECONNREFUSED', 'postgres', 'db unreachable']) {
+          expect(seen).not.to.include(secret);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the servers log after they answered
+        expect(loaderDown.output(), 'the loader failure, logged').to.include(LOADER_ERROR);
+        expect(routeDown.output(), 'the route failure, logged').to.include(ROUTE_ERROR);
+      });
+    }
   }
 });
 

@@ -101,8 +101,12 @@ interface Statement {
   lines: string[];
 }
 
+/** A line of a `/** ... *\/` comment (its text may hold an apostrophe, which is no string). */
+const isDocComment = (line: string): boolean => /^\s*(\/\*|\*)/.test(line);
+
 /** A line's code without its `//` comment, and its brackets opened minus closed (strings and templates skipped). */
 function scan(line: string): { code: string; depth: number } {
+  if (isDocComment(line)) return { code: '', depth: 0 };
   let depth = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
@@ -138,7 +142,7 @@ function statements(source: string): Statement[] {
 
 /** The code of a statement without the comment lines above it. */
 const head = (statement: Statement): string =>
-  statement.lines.find((line) => !line.trim().startsWith('//'))?.trimStart() ?? '';
+  statement.lines.find((line) => !line.trim().startsWith('//') && !isDocComment(line))?.trimStart() ?? '';
 
 /** What a statement of an edit replaces: `const manager = `, `useExpressServer(`, ...; undefined when it adds. */
 function replaces(code: string): string | undefined {

@@ -11,6 +11,7 @@ import { andThen, type MaybePromise } from '../shared/maybe-promise';
 import { RequestMemo } from '../shared/request-memo';
 import type { TokenPayload, TokenType } from '../token/claims';
 import { settled } from '../token/verifier';
+import { LoaderGuard } from './loader-guard';
 import { type Parts, partsFor } from './parts';
 import type { ResolvedOptions } from './settings';
 import { resolveUserLoader, type UserLoaderFunction } from './user-loader';
@@ -37,6 +38,7 @@ export class Authenticator<TUser> implements Parts {
   readonly remember: Parts['remember'];
   readonly vary: string;
   private loader: UserLoaderFunction<TUser> | undefined;
+  private readonly loaderGuard: LoaderGuard;
   private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
 
   constructor(readonly options: ResolvedOptions<TUser>) {
@@ -49,6 +51,7 @@ export class Authenticator<TUser> implements Parts {
     this.rotation = parts.rotation;
     this.remember = parts.remember;
     this.vary = parts.vary;
+    this.loaderGuard = new LoaderGuard(options.logger);
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -147,10 +150,13 @@ export class Authenticator<TUser> implements Parts {
     });
   }
 
-  /** Stage 4, load the user. The loader's own exceptions propagate: an outage is not an anonymous user. */
+  /**
+   * Stage 4, load the user. A loader exception rejects (an outage is not an anonymous user) as
+   * a `UserLoaderError`, whose message says nothing of the original (see `LoaderGuard`).
+   */
   private userOf(payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
     this.loader ??= resolveUserLoader<TUser>(undefined);
-    return andThen(this.loader(payload.sub, payload), (user) =>
+    return andThen(this.loaderGuard.load(this.loader, payload), (user) =>
       user === undefined || user === null ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id },
     );
   }

@@ -8,7 +8,7 @@ export interface UserOptions {
   /**
    * `true` (default): the route needs a login (401 without one), even without `@LoggedIn`.
    * `false`: the parameter is `undefined` for a missing, invalid or expired token or an
-   * unknown user; an exception thrown by the loader still propagates.
+   * unknown user; an exception thrown by the loader still fails the request (`UserLoaderError`).
    */
   required?: boolean;
 }

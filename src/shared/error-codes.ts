@@ -24,7 +24,8 @@ export type LoginErrorCode =
   | 'store_unavailable'
   | 'login_throttled'
   | 'key_source_unavailable'
-  | 'refresh_token_reused';
+  | 'refresh_token_reused'
+  | 'user_loader_failed';
 
 /** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
 export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
@@ -63,6 +64,7 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   login_throttled: 'Too many login attempts',
   key_source_unavailable: 'The keys to verify the token are unavailable',
   refresh_token_reused: 'The refresh token was already used',
+  user_loader_failed: 'The user could not be loaded',
 };
 
 /** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */

@@ -134,6 +134,21 @@ export class KeySourceUnavailableError extends LoginError {
 }
 
 /**
+ * 500: the user loader threw (a database down, a bug). Its message is fixed, so nothing the
+ * loader's error says (a path, a connection string, a password) reaches a response; the
+ * original is `cause` (not enumerable, so no error handler serialises it) and went to `logger`.
+ */
+export class UserLoaderError extends LoginError {
+  /** What the loader threw. */
+  declare readonly cause: unknown;
+
+  constructor(cause?: unknown) {
+    super(500, 'The user could not be loaded', 'user_loader_failed');
+    Object.defineProperty(this, 'cause', { value: cause, writable: false, configurable: true, enumerable: false });
+  }
+}
+
+/**
  * The library is set up wrongly: thrown at construction (or, for what can only be
  * known later, such as a missing user loader, at first use) with the fix in its message.
  */
