@@ -15,7 +15,7 @@ interface Account {
 useContainer(Container);
 
 const manager = new LoginManager<Account>({
-  secret: 'consumer-check-secret-consumer-check-secret',
+  secret: 'consumer-check-Qx7Lk2Vb9Tz4Hw8Rj5Nc3Pm6',
   tokenUrl: '/auth/token',
   userLoader: (sub) => (sub === 'ada' ? { sub, name: 'Ada' } : undefined),
 });

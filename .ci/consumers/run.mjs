@@ -177,7 +177,7 @@ async function check(consumer, tarball) {
   copyFileSync(join(here, consumer.app), join(dir, 'app.ts'));
   if (consumer.tsconfig === 'readme') {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(readmeTsconfig()));
-    writeFileSync(join(dir, 'secret.txt'), 'consumer-check-secret-consumer-check-secret');
+    writeFileSync(join(dir, 'secret.txt'), 'consumer-check-Qx7Lk2Vb9Tz4Hw8Rj5Nc3Pm6');
   } else {
     const tsconfig = JSON.parse(readFileSync(join(here, 'tsconfig.json'), 'utf8'));
     tsconfig.compilerOptions.skipLibCheck = consumer.skipLibCheck;
