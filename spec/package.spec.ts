@@ -35,6 +35,7 @@ describe('the published package', () => {
         'InsufficientScopeError',
         'InvalidCredentialsError',
         'KeySourceUnavailableError',
+        'LOGIN_EVENTS',
         'LoggedIn',
         'LoginConfigurationError',
         'LoginError',

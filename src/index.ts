@@ -61,6 +61,21 @@ export {
   LoginStoreUnavailableError,
   UserLoaderError,
 } from './shared/errors';
+export {
+  type AuthFailureEvent,
+  type KeySourceOutageEvent,
+  LOGIN_EVENTS,
+  type LoginEvent,
+  type LoginEventMessages,
+  type LoginEventName,
+  type LogoutAllEvent,
+  type LogoutEvent,
+  type OutagePhase,
+  type RefreshEvent,
+  type RefreshReusedEvent,
+  type StoreOutageEvent,
+  type ThrottledEvent,
+} from './shared/events';
 export type { LoginLogger } from './shared/logger';
 export type { MaybePromise } from './shared/maybe-promise';
 export type { ThrottleClient } from './throttle/client';

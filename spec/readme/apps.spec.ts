@@ -289,6 +289,40 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     expect((await fetch(`${two.url}/me`, { headers: bearer(token) })).status, 'on the other instance').to.equal(401);
   });
 
+  it('audit: one JSON line per event (the login, a refusal), with neither the token nor the password', async () => {
+    const app = await start('audit');
+    const token = await logIn(app.url);
+    expect((await fetch(`${app.url}/me`)).status).to.equal(401);
+    expect((await fetch(`${app.url}/me?access_token=${token}x`)).status).to.equal(401);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the child's stdout arrives after its answer
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const line of lines) expect(Date.parse(line.at as string), `at of ${JSON.stringify(line)}`).not.to.be.NaN;
+    const events = lines.map(({ at: _at, ...rest }) => rest);
+    expect(events).to.deep.equal([
+      { event: 'routing-controllers-login:login', sub: ADA.email },
+      { event: 'routing-controllers-login:auth-failure', code: 'token_missing', method: 'GET', path: '/me' },
+      { event: 'routing-controllers-login:auth-failure', code: 'token_missing', method: 'GET', path: '/me' },
+    ]);
+    expect(app.output()).not.to.include(token.split('.')[2]);
+    expect(app.output()).not.to.include('let-me-in');
+  });
+
+  it('metrics: GET /metrics counts logins and refusals by code (prom-client)', async () => {
+    const app = await start('metrics');
+    const token = await logIn(app.url);
+    await fetch(`${app.url}/me`);
+    await fetch(`${app.url}/me`, { headers: bearer(`${token}x`) });
+    await fetch(`${app.url}/me`, { headers: bearer(`${token}x`) });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).to.match(/^auth_logins_total 1$/m);
+    expect(metrics).to.match(/^auth_refusals_total\{code="token_missing"\} 1$/m);
+    expect(metrics).to.match(/^auth_refusals_total\{code="signature_invalid"\} 2$/m);
+  });
+
   it('throttle: past 5 wrong passwords the account waits (429, Retry-After), right password or not', async () => {
     const app = await start('throttle');
     await expectProtected(app.url, '/me', await logIn(app.url), ADA);

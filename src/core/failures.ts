@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Exchange } from '../frameworks';
 import type { FailureReason } from '../shared/checked';
 import {
@@ -8,8 +9,8 @@ import {
   InsufficientScopeError,
   InvalidCredentialsError,
   LoginError,
-  type LoginErrorCode,
 } from '../shared/errors';
+import { type AuthFailureEvent, EVENTS } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
 import type { AuthFailureHook, ErrorFactory } from './settings';
 import type { StepUp } from './step-up';
@@ -33,7 +34,7 @@ export class Failures {
 
   /** A CSRF failure is its own 403 (an unparsed body its own 400); every other failed login is the not-authenticated error (401). */
   login(reason: FailureReason, exchange?: Exchange): Error {
-    this.report(reason.code, exchange);
+    this.report(reason, exchange);
     if (reason.code === 'csrf_failed') return this.expose(new CsrfError(), reason);
     if (reason.code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
     const { code } = reason;
@@ -44,7 +45,7 @@ export class Failures {
   /** 403 `insufficient_scope`, naming the scopes the route needs. */
   scope(scopes: readonly string[], exchange?: Exchange): Error {
     const reason: FailureReason = { code: 'insufficient_scope' };
-    this.report(reason.code, exchange);
+    this.report(reason, exchange);
     const fallback = () => new InsufficientScopeError();
     return this.refuse(reason, this.challengeFor(reason, scopes), this.options.outOfScopeError, fallback, exchange);
   }
@@ -55,7 +56,7 @@ export class Failures {
    */
   stepUp({ maxAge, acr }: StepUp, exchange?: Exchange): Error {
     const reason: FailureReason = { code: 'insufficient_user_authentication' };
-    this.report(reason.code, exchange);
+    this.report(reason, exchange);
     const description = this.describe(reason);
     const header = bearerChallenge({ error: 'insufficient_user_authentication', description, acrValues: acr, maxAge });
     const fallback = () => new InvalidCredentialsError(reason.code);
@@ -100,7 +101,10 @@ export class Failures {
   }
 
   /** Calls `onAuthFailure` with Node's request; it is told, never asked: its result and exceptions change nothing. */
-  private report(code: LoginErrorCode, exchange: Exchange | undefined): void {
+  private report(reason: FailureReason, exchange: Exchange | undefined): void {
+    // The only cost without subscribers, and on the failure path only.
+    if (EVENTS.authFailure.hasSubscribers) EVENTS.authFailure.publish(failureEvent(reason, exchange));
+    const { code } = reason;
     const hook = this.options.onAuthFailure;
     if (!hook) return;
     const complain = (error: unknown) =>
@@ -119,6 +123,17 @@ export class Failures {
     if (error instanceof LoginError && reason.claim !== undefined) error.claim = reason.claim;
     return error;
   }
+}
+
+/** `:auth-failure`: the code (and claim), the method and the path, never the query string (it may hold a token). */
+function failureEvent({ code, claim }: FailureReason, exchange: Exchange | undefined): AuthFailureEvent {
+  const event: AuthFailureEvent = claim === undefined ? { code } : { code, claim };
+  const request = exchange?.req as (IncomingMessage & { originalUrl?: string }) | undefined;
+  if (!request) return event;
+  // express rewrites `url` below a mounted router; `originalUrl` is what the client asked for.
+  const url = request.originalUrl ?? request.url ?? '';
+  const query = url.search(/[?#]/);
+  return { ...event, method: request.method, path: query < 0 ? url : url.slice(0, query) };
 }
 
 function setChallenge(exchange: Exchange | undefined, header: string): void {

@@ -1,4 +1,5 @@
 import type { TokenPair } from '../revocation/rotation';
+import { EVENTS, type LoginEvent } from '../shared/events';
 import { pairClaims, type TokenPairRequest } from '../token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from '../token/issue';
 import type { Authenticator } from './authenticator';
@@ -7,14 +8,18 @@ import type { Authenticator } from './authenticator';
 export function createAccessToken(auth: Authenticator<unknown>, request: AccessTokenRequest): string {
   const { minter, options } = auth;
   const claims = newClaims('createAccessToken', request, 'access', minter.issuePolicy(options.defaultExpiry));
-  return minter.sign(claims, 'createAccessToken');
+  const token = minter.sign(claims, 'createAccessToken');
+  if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims));
+  return token;
 }
 
 /** `manager.createRefreshToken(...)`: a refresh token that starts a family of its own. */
 export function createRefreshToken(auth: Authenticator<unknown>, request: RefreshTokenRequest): string {
   const { minter, options } = auth;
   const claims = newClaims('createRefreshToken', request, 'refresh', minter.issuePolicy(options.refreshExpiry));
-  return minter.sign(claims, 'createRefreshToken');
+  const token = minter.sign(claims, 'createRefreshToken');
+  if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims));
+  return token;
 }
 
 /** `manager.createTokens(...)`: a login's access and refresh tokens, in one new family. */
@@ -22,8 +27,18 @@ export function createTokens(auth: Authenticator<unknown>, request: TokenPairReq
   const { minter, options } = auth;
   const access = minter.issuePolicy(options.defaultExpiry);
   const claims = pairClaims(request, access, minter.issuePolicy(options.refreshExpiry));
-  return {
+  const pair = {
     accessToken: minter.sign(claims.access, 'createTokens'),
     refreshToken: minter.sign(claims.refresh, 'createTokens'),
   };
+  if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims.refresh));
+  return pair;
+}
+
+/** `:login`: who logged in, the login's family (if the tokens have one) and its `acr` (if set); no token. */
+function loginEvent({ sub, fam, acr }: Record<string, unknown>): LoginEvent {
+  const event: LoginEvent = { sub: sub as string };
+  if (typeof fam === 'string') event.family = fam;
+  if (typeof acr === 'string') event.acr = acr;
+  return event;
 }

@@ -1,6 +1,7 @@
 import { exchangeOf, type HttpExchange } from '../frameworks';
 import { extractToken } from '../http/extraction';
 import { retire, type TokenPair } from '../revocation/rotation';
+import { EVENTS, type RefreshEvent } from '../shared/events';
 import type { TokenPayload } from '../token/claims';
 import { rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';
@@ -12,7 +13,9 @@ export async function refreshAccess(
   refreshToken: string | HttpExchange,
 ): Promise<string> {
   const { payload } = await refreshLogin(auth, refreshToken, 'refreshAccessToken()');
-  return accessFrom(auth, payload, 'refreshAccessToken');
+  const token = accessFrom(auth, payload, 'refreshAccessToken');
+  if (EVENTS.refresh.hasSubscribers) EVENTS.refresh.publish(refreshEvent(payload, false));
+  return token;
 }
 
 /**
@@ -27,15 +30,24 @@ export async function refreshPair(
   const { payload, exchange } = await refreshLogin(auth, refreshToken, 'refreshTokens()');
   if (!auth.options.rotateRefreshTokens) {
     const given = exchange ? extractToken(exchange.req, auth.options)?.token : refreshToken;
-    return { accessToken: accessFrom(auth, payload, 'refreshTokens'), refreshToken: given as string };
+    const accessToken = accessFrom(auth, payload, 'refreshTokens');
+    if (EVENTS.refresh.hasSubscribers) EVENTS.refresh.publish(refreshEvent(payload, false));
+    return { accessToken, refreshToken: given as string };
   }
   const reused = await retire(auth.rotation, payload);
   if (reused) throw auth.failures.login(reused, exchange);
   const claims = rotatedClaims(payload, auth.minter.issuePolicy(auth.options.refreshExpiry));
-  return {
+  const pair = {
     accessToken: accessFrom(auth, claims as TokenPayload, 'refreshTokens'),
     refreshToken: auth.minter.sign(claims, 'refreshTokens'),
   };
+  if (EVENTS.refresh.hasSubscribers) EVENTS.refresh.publish(refreshEvent(claims as TokenPayload, true));
+  return pair;
+}
+
+/** `:refresh`: whose login, its family, whether the refresh token was rotated; no token. */
+function refreshEvent({ sub, fam }: TokenPayload, rotated: boolean): RefreshEvent {
+  return fam === undefined ? { sub, rotated } : { sub, family: fam, rotated };
 }
 
 /** The verified, unrevoked, unused payload of a refresh token, or the not-authenticated error. */

@@ -2,6 +2,7 @@ import { type Exchange, exchangeOf, type HttpExchange, respondingExchangeOf } fr
 import { clearSessionCookies } from '../http/session-cookies';
 import { rememberedLogin } from '../remember/remember';
 import { revocationId } from '../revocation/token-id';
+import { EVENTS } from '../shared/events';
 import { isPlainObject } from '../shared/json';
 import type { TokenPayload } from '../token/claims';
 import type { Authenticator } from './authenticator';
@@ -39,6 +40,7 @@ export async function revokeAllFor(auth: Authenticator<unknown>, sub: string): P
   }
   const now = auth.options.clock();
   await auth.store.setCutoff(sub, now, now + lifetime * 1000);
+  if (EVENTS.logoutAll.hasSubscribers) EVENTS.logoutAll.publish({ sub });
 }
 
 /** `manager.logout(request, response?)`: in cookie mode the response is needed, to clear the cookies. */
@@ -61,6 +63,10 @@ async function logoutExchange(auth: Authenticator<unknown>, exchange: Exchange):
   for (const family of families) if (family !== undefined) await auth.store.revokeFamily(family, until);
   if (remembered)
     await auth.store.add(revocationId(remembered.token, remembered.payload), remembered.payload.exp * 1000);
+  const sub = login.ok ? login.payload.sub : remembered?.payload.sub;
+  if (sub !== undefined && EVENTS.logout.hasSubscribers) {
+    EVENTS.logout.publish({ sub, families: [...families].filter((family) => family !== undefined) });
+  }
   if (!auth.options.useCookie) return;
   clearSessionCookies(exchange, auth.cookies);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Rejection, rejected } from '../shared/checked';
 import type { Clock } from '../shared/clock';
+import { EVENTS, type OutagePhase } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
 import { OutageLog } from '../shared/outage';
 import type { Algorithm } from './algorithms';
@@ -52,7 +53,7 @@ export class RemoteKeySet implements KeySource {
     private readonly clock: Clock,
     logger: LoginLogger,
   ) {
-    this.outage = new OutageLog(logger, `key source ${location.label}`);
+    this.outage = new OutageLog(logger, `key source ${location.label}`, (phase) => this.announce(phase));
   }
 
   /**
@@ -115,6 +116,16 @@ export class RemoteKeySet implements KeySource {
     }
   }
 
+  /** `:key-source-outage`, naming the source without what its URL may hide (credentials, a query, a fragment). */
+  private announce(phase: OutagePhase): void {
+    if (!EVENTS.keySourceOutage.hasSubscribers) return;
+    EVENTS.keySourceOutage.publish({
+      source: publicUrl(this.location.label),
+      phase,
+      keysKnown: this.keys !== undefined,
+    });
+  }
+
   private cacheAge(maxAge: number | undefined): number {
     const { minCacheAge, maxCacheAge } = this.settings;
     const wanted = maxAge === undefined ? DEFAULT_CACHE_AGE : maxAge * 1000;
@@ -128,3 +139,13 @@ const reason = (error: unknown): string =>
       ? `${error.message} (${error.cause.message})`
       : error.message
     : String(error);
+
+/** `url` with no username, password, query or fragment. */
+function publicUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/s, '');
+  }
+}

@@ -1,4 +1,5 @@
 import { LoginStoreUnavailableError } from '../shared/errors';
+import { storeOutage } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
 import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import { OutageLog, within } from '../shared/outage';
@@ -30,7 +31,7 @@ export class GuardedStore {
     private readonly timeoutMs: number,
     logger: LoginLogger,
   ) {
-    this.outage = new OutageLog(logger, 'revocation store');
+    this.outage = new OutageLog(logger, 'revocation store', storeOutage('revocation'));
   }
 
   /**

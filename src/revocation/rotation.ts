@@ -1,4 +1,5 @@
 import type { FailureReason } from '../shared/checked';
+import { EVENTS } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
 import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import type { TokenPayload, TokenType } from '../token/claims';
@@ -81,6 +82,7 @@ export async function reuseDetected(context: RotationContext, payload: TokenPayl
   const { store, options } = context;
   const family = payload.fam ?? (payload.jti as string);
   await store.revokeFamily(family, options.clock() + context.maxLifetime() * 1000);
+  if (EVENTS.refreshReused.hasSubscribers) EVENTS.refreshReused.publish({ sub: payload.sub, family });
   options.logger.warn(
     `routing-controllers-login: a used refresh token was presented again; every token of its login is revoked (sub ${JSON.stringify(payload.sub)})`,
   );

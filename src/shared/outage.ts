@@ -1,8 +1,10 @@
+import type { OutagePhase } from './events';
 import type { LoginLogger } from './logger';
 
 /**
  * Logs the outage of something the library depends on (a store, a key source) once when
- * it begins and once when it ends, however many requests fail meanwhile.
+ * it begins and once when it ends, however many requests fail meanwhile, and tells
+ * `announce` (which publishes the outage's event) the same two times.
  */
 export class OutageLog {
   private down = false;
@@ -11,6 +13,7 @@ export class OutageLog {
   constructor(
     private readonly logger: LoginLogger,
     private readonly what: string,
+    private readonly announce?: (phase: OutagePhase) => void,
   ) {}
 
   /** A call failed: logged with `consequence` (what it means for requests) if the outage is new. */
@@ -18,6 +21,7 @@ export class OutageLog {
     if (this.down) return;
     this.down = true;
     this.logger.error(`routing-controllers-login: ${this.what} unavailable; ${consequence}`, error);
+    this.announce?.('start');
   }
 
   /** A call succeeded: logged if it ends an outage. */
@@ -25,6 +29,7 @@ export class OutageLog {
     if (!this.down) return;
     this.down = false;
     this.logger.warn(`routing-controllers-login: ${this.what} available again`);
+    this.announce?.('end');
   }
 }
 

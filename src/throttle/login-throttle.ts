@@ -1,4 +1,5 @@
 import { InvalidCredentialsError, LoginStoreUnavailableError } from '../shared/errors';
+import { EVENTS, storeOutage } from '../shared/events';
 import { OutageLog, within } from '../shared/outage';
 import { accountKey, addressOf, responseOf, storeKey, type ThrottleClient } from './client';
 import { TooManyLoginAttemptsError } from './error';
@@ -25,7 +26,7 @@ export class LoginThrottle {
   /** Checks every option now: a bad one throws a `LoginConfigurationError` saying how to fix it. */
   constructor(options: LoginThrottleOptions = {}) {
     this.options = resolveThrottleOptions(options);
-    this.outage = new OutageLog(this.options.logger, 'throttle store');
+    this.outage = new OutageLog(this.options.logger, 'throttle store', storeOutage('throttle'));
   }
 
   /**
@@ -75,7 +76,7 @@ export class LoginThrottle {
       const wait = await this.guard(() => this.options.store.consume(entry[0], now, entry[1]));
       if (wait > 0) {
         await this.refund(counted);
-        throw this.throttled(Math.ceil(wait / 1000), client);
+        throw this.throttled(Math.ceil(wait / 1000), client, entry[0]);
       }
       counted.push(entry);
     }
@@ -93,9 +94,14 @@ export class LoginThrottle {
     return this.guard(() => Promise.all(counted.map(([key]) => this.options.store.refund(key))));
   }
 
-  private throttled(retryAfter: number, client: ThrottleClient): TooManyLoginAttemptsError {
+  private throttled(retryAfter: number, client: ThrottleClient, key: string): TooManyLoginAttemptsError {
     const response = responseOf(client);
     if (response && !response.headersSent) response.setHeader('Retry-After', String(retryAfter));
+    if (EVENTS.throttled.hasSubscribers) {
+      const address = addressOf(client);
+      const limit = key.startsWith('address:') ? 'address' : 'account';
+      EVENTS.throttled.publish(address === undefined ? { limit, retryAfter } : { limit, retryAfter, address });
+    }
     return new TooManyLoginAttemptsError(retryAfter);
   }
 
