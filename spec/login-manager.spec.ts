@@ -116,6 +116,7 @@ const EVERY_OPTION = {
   tokenCacheSize: true,
   refreshCookieName: true,
   accessTokenType: true,
+  dpop: true,
 } satisfies Record<keyof LoginOptions, true>;
 
 describe('LoginManager', () => {

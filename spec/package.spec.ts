@@ -29,6 +29,7 @@ describe('the published package', () => {
         'CSRF_FIELD',
         'CSRF_HEADER',
         'CsrfError',
+        'HmacNonces',
         'LoginStoreUnavailableError',
         'MemoryRevocationStore',
         'RedisRevocationStore',

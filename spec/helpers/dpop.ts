@@ -1,4 +1,6 @@
 import { constants, createHmac, KeyObject, sign } from 'node:crypto';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKeyPair, generateProof, type JWSAlgorithm, type KeyPair } from 'dpop';
 
 /** A DPoP client as the `dpop` library makes one: a key pair (non-extractable private key, as in a browser). */
@@ -71,4 +73,15 @@ export function alteredProof(
   const parts = decodeProof(proof);
   change(parts);
   return forgeProof(parts.header, parts.claims, signAs(client.alg, client.privateKey));
+}
+
+/** A Node request listener served on an ephemeral port: a DPoP client must know the URL it sends to (`htu`). */
+export async function listening(listener: RequestListener): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,5 +1,6 @@
 import type { AuthFailureHook, ErrorClass, ErrorFactory } from '../core/settings';
 import type { UserLoaderOption } from '../core/user-loader';
+import type { DpopOptions } from '../dpop/options';
 import type { SessionCookieOptions } from '../http/session-cookies';
 import type { Algorithm } from '../keys/algorithms';
 import type { KeyConfig } from '../keys/key-ring';
@@ -133,4 +134,12 @@ export interface LoginOptions<TUser = unknown> {
    * as one. With `issuers`, set it per issuer instead. Default: off (any `typ` of a JWT is taken).
    */
   accessTokenType?: 'at+jwt';
+  /**
+   * DPoP (RFC 9449): tokens bound to a key the client holds, so a copied token is useless without it.
+   * `'allowed'`: `Authorization: DPoP <token>` with a `DPoP` proof works beside bearer tokens, and
+   * `createTokens({ ..., dpop: await manager.dpopKey(req) })` issues bound tokens; `'required'`: every
+   * token must be bound. An object sets the proof checks too (`DpopOptions`). A bound token is
+   * never taken as a bearer token, DPoP on or off. Default: off.
+   */
+  dpop?: 'allowed' | 'required' | DpopOptions;
 }

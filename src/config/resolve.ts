@@ -1,4 +1,5 @@
 import type { AuthFailureHook, ResolvedOptions } from '../core/settings';
+import { dpopSetup } from '../dpop/options';
 import * as http from '../http/options';
 import { keySetup } from '../keys/options';
 import { refreshCookieName } from '../remember/options';
@@ -54,6 +55,7 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   tokenCacheSize: true,
   refreshCookieName: true,
   accessTokenType: true,
+  dpop: true,
 };
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
@@ -108,7 +110,14 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     audience,
     accessTokenType,
     noStore: check.flag('noStore', options.noStore, true),
+    dpop: undefined,
   };
+  resolved.dpop = dpopSetup(options.dpop, {
+    leeway: resolved.clockTolerance,
+    replay: resolved.revocationStore,
+    useHeader: resolved.useHeader,
+    useCookie: resolved.useCookie,
+  });
   manager.warnOfRisks(resolved);
   return resolved;
 }

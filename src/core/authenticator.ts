@@ -11,6 +11,7 @@ import { andThen, type MaybePromise } from '../shared/maybe-promise';
 import { RequestMemo } from '../shared/request-memo';
 import type { TokenPayload, TokenType } from '../token/claims';
 import { settled } from '../token/verifier';
+import { bindingRefusal } from './dpop';
 import { LoaderGuard } from './loader-guard';
 import { type Parts, partsFor } from './parts';
 import type { ResolvedOptions } from './settings';
@@ -37,6 +38,7 @@ export class Authenticator<TUser> implements Parts {
   readonly rotation: Parts['rotation'];
   readonly remember: Parts['remember'];
   readonly vary: string;
+  readonly dpop: Parts['dpop'];
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly loaderGuard: LoaderGuard;
   private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
@@ -52,6 +54,7 @@ export class Authenticator<TUser> implements Parts {
     this.remember = parts.remember;
     this.vary = parts.vary;
     this.loaderGuard = new LoaderGuard(options.logger);
+    this.dpop = parts.dpop;
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -89,7 +92,12 @@ export class Authenticator<TUser> implements Parts {
     const found = extractToken(exchange.req, this.options);
     const fromCookie = found?.source === 'cookie';
     const login: MaybePromise<Login<TUser>> = found
-      ? this.login(found.token, type, fromCookie && this.options.csrf ? exchange : undefined)
+      ? this.login(
+          found.token,
+          type,
+          fromCookie && this.options.csrf ? exchange : undefined,
+          found.source === 'dpop' ? exchange : undefined,
+        )
       : rejected('token_missing');
     return andThen(login, (first) => {
       // Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from.
@@ -114,28 +122,39 @@ export class Authenticator<TUser> implements Parts {
   /**
    * Stage 2, verify: signature and claims (from the verified-token cache when it can). Only a
    * token whose key is being fetched waits, for that one shared fetch, then is checked once more.
-   * `csrfExchange` is the exchange of a token that came from a cookie, whose writes need the CSRF value.
+   * `csrfExchange` is the exchange of a token that came from a cookie, whose writes need the CSRF value;
+   * `dpopExchange` that of a token sent as `Authorization: DPoP`, whose proof is checked.
    */
-  login(token: string, type: TokenType, csrfExchange?: Exchange): MaybePromise<Login<TUser>> {
+  login(token: string, type: TokenType, csrfExchange?: Exchange, dpopExchange?: Exchange): MaybePromise<Login<TUser>> {
     const { verifier } = this;
     const checked = verifier.check(token, type);
-    if (!checked.ok && checked.pending) {
-      return checked.pending.then(() => this.trusted(verifier.check(token, type), token, type, csrfExchange));
-    }
-    return this.trusted(checked, token, type, csrfExchange);
+    const trust = (verified: Checked<TokenPayload>) => this.trusted(verified, token, type, csrfExchange, dpopExchange);
+    if (!checked.ok && checked.pending) return checked.pending.then(() => trust(verifier.check(token, type)));
+    return trust(checked);
   }
 
-  /** Stage 3, trust: the CSRF check of a cookie token, then what the store knows (revocation, family, rotation). */
+  /**
+   * Stage 3, trust: the CSRF check of a cookie token, the DPoP binding (`./dpop.ts`: only for a bound
+   * token or with DPoP on, so bearer tokens pay one check), then what the store knows.
+   */
   private trusted(
     checked: Checked<TokenPayload>,
     token: string,
     type: TokenType,
     csrfExchange: Exchange | undefined,
+    dpopExchange: Exchange | undefined,
   ): MaybePromise<Login<TUser>> {
     const verified = settled(checked);
     if (!verified.ok) return verified;
     const payload = verified.value;
     if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
+    if (this.dpop === undefined && payload.cnf === undefined) return this.unrevoked(payload, token, type);
+    const refusal = bindingRefusal(this.dpop, payload, token, dpopExchange, this.options.clock());
+    return andThen(refusal, (refused) => (refused ? { ok: false, ...refused } : this.unrevoked(payload, token, type)));
+  }
+
+  /** Stage 3, the store: whether the token, its user's tokens or its family were revoked, or a refresh token reused. */
+  private unrevoked(payload: TokenPayload, token: string, type: TokenType): MaybePromise<Login<TUser>> {
     const { store, rotation } = this;
     // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
     const family = familyLookups(rotation, payload, type);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { DpopSetup } from '../dpop/options';
 import type { Exchange } from '../frameworks';
 import type { FailureReason } from '../shared/checked';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../shared/errors';
 import { type AuthFailureEvent, EVENTS } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
+import { challengeOf, sentAsDpop } from './challenges';
 import type { AuthFailureHook, ErrorFactory } from './settings';
 import type { StepUp } from './step-up';
 
@@ -22,6 +24,7 @@ export interface FailureOptions {
   exposeErrorDescriptions: boolean;
   onAuthFailure: AuthFailureHook | undefined;
   logger: LoginLogger;
+  dpop: DpopSetup | undefined;
 }
 
 /**
@@ -39,7 +42,8 @@ export class Failures {
     if (reason.code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
     const { code } = reason;
     const fallback = () => new InvalidCredentialsError(code);
-    return this.refuse(reason, this.challengeFor(reason), this.options.notAuthenticatedError, fallback, exchange);
+    const header = this.challengeFor(reason, exchange);
+    return this.refuse(reason, header, this.options.notAuthenticatedError, fallback, exchange);
   }
 
   /** 403 `insufficient_scope`, naming the scopes the route needs. */
@@ -47,7 +51,8 @@ export class Failures {
     const reason: FailureReason = { code: 'insufficient_scope' };
     this.report(reason, exchange);
     const fallback = () => new InsufficientScopeError();
-    return this.refuse(reason, this.challengeFor(reason, scopes), this.options.outOfScopeError, fallback, exchange);
+    const header = this.challengeFor(reason, exchange, scopes);
+    return this.refuse(reason, header, this.options.outOfScopeError, fallback, exchange);
   }
 
   /**
@@ -71,33 +76,36 @@ export class Failures {
     fallback: () => LoginError,
     exchange: Exchange | undefined,
   ): Error {
-    setChallenge(exchange, header);
+    // A nonce to use goes with its challenge (RFC 9449 §8), where Koa's error handling keeps it too.
+    const headers: Record<string, string> = { 'WWW-Authenticate': header };
+    if (reason.nonce !== undefined) headers['DPoP-Nonce'] = reason.nonce;
+    setChallenge(exchange, headers);
     const status = reason.code === 'insufficient_scope' ? 403 : 401;
     const error = appError(factory, fallback, reason, status);
-    withHeaders(error, header);
+    withHeaders(error, headers);
     return this.expose(error, reason);
   }
 
   /** Sets the challenge of a failed login on a response that goes on (an anonymous `@CurrentUser()`). */
   challenge(exchange: Exchange, reason: FailureReason): void {
-    setChallenge(exchange, this.challengeFor(reason));
+    setChallenge(exchange, { 'WWW-Authenticate': this.challengeFor(reason, exchange) });
   }
 
   /**
    * `WWW-Authenticate`: bare `Bearer` when no token came (RFC 6750 §3.1), `insufficient_scope`
-   * with the scopes the route needs, `invalid_token` when a token was refused.
+   * with the scopes the route needs, `invalid_token` when a token was refused; with DPoP on,
+   * the `DPoP` challenge beside it (`challenges.ts`).
    */
-  private challengeFor(reason: FailureReason, scopes?: readonly string[]): string {
-    if (reason.code === 'token_missing') return bearerChallenge();
-    const description = this.describe(reason);
-    if (reason.code === 'insufficient_scope')
-      return bearerChallenge({ error: 'insufficient_scope', scopes, description });
-    return bearerChallenge({ error: 'invalid_token', description });
+  private challengeFor(reason: FailureReason, exchange: Exchange | undefined, scopes?: readonly string[]): string {
+    const { code } = reason;
+    const description = code === 'token_missing' ? undefined : this.describe(reason);
+    const usedDpop = this.options.dpop !== undefined && sentAsDpop(exchange?.req.headers.authorization);
+    return challengeOf(code, { dpop: this.options.dpop, usedDpop, scopes, description });
   }
 
   /** `error_description`, with `exposeErrorDescriptions` only. */
   private describe(reason: FailureReason): string | undefined {
-    return this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim) : undefined;
+    return this.options.exposeErrorDescriptions ? describeFailure(reason.code, reason.claim, reason.detail) : undefined;
   }
 
   /** Calls `onAuthFailure` with Node's request; it is told, never asked: its result and exceptions change nothing. */
@@ -136,15 +144,16 @@ function failureEvent({ code, claim }: FailureReason, exchange: Exchange | undef
   return { ...event, method: request.method, path: query < 0 ? url : url.slice(0, query) };
 }
 
-function setChallenge(exchange: Exchange | undefined, header: string): void {
+function setChallenge(exchange: Exchange | undefined, headers: Record<string, string>): void {
   const response = exchange?.res;
-  if (response && !response.headersSent) response.setHeader('WWW-Authenticate', header);
+  if (!response || response.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 }
 
 /** The challenge in `error.headers`, unless the app's error brought headers of its own. */
-function withHeaders(error: Error, header: string): void {
-  if (error instanceof LoginError) error.headers = { 'WWW-Authenticate': header };
-  else stamp(error, 'headers', { 'WWW-Authenticate': header });
+function withHeaders(error: Error, headers: Record<string, string>): void {
+  if (error instanceof LoginError) error.headers = headers;
+  else stamp(error, 'headers', headers);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DpopSetup } from '../dpop/options';
 import { varyOf } from '../http/cache-control';
 import type { SessionCookieConfig } from '../http/session-cookies';
 import type { RememberContext } from '../remember/context';
@@ -26,6 +27,8 @@ export interface Parts {
   remember: RememberContext;
   /** The `Vary` header of an authenticated response. */
   vary: string;
+  /** DPoP, when on: its proofs' `jti`s remembered through the store, bounded in time and failing closed. */
+  dpop: DpopSetup | undefined;
 }
 
 /** Builds every part from the resolved options. */
@@ -65,5 +68,6 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
     rotation,
     remember,
     vary: varyOf(options),
+    dpop: options.dpop && { ...options.dpop, proof: { ...options.dpop.proof, replay: store } },
   };
 }

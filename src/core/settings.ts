@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { DpopSetup } from '../dpop/options';
 import type { SessionCookieOptions } from '../http/session-cookies';
 import type { KeyRing } from '../keys/key-ring';
 import type { TrustedIssuer } from '../keys/source';
@@ -55,4 +56,6 @@ export interface ResolvedOptions<TUser> {
   refreshCookieName: string;
   /** `'at+jwt'`: the `typ` of issued access tokens (RFC 9068). */
   accessTokenType: 'at+jwt' | undefined;
+  /** DPoP (RFC 9449), when on. */
+  dpop: DpopSetup | undefined;
 }

@@ -3,8 +3,11 @@ import { ALGORITHMS, type Algorithm } from '../keys/algorithms';
 /** The asymmetric token algorithms. */
 type Asymmetric = Exclude<Algorithm, `HS${string}`>;
 
-/** One of {@link DPOP_ALGORITHMS}. */
-export type DpopAlgorithm = Asymmetric | 'Ed25519';
+/**
+ * A DPoP proof algorithm: an asymmetric token algorithm (`RS*`, `PS*`, `ES*`, `EdDSA`) or
+ * `Ed25519`; never `none` or HMAC.
+ */
+export type DpopAlgorithm = Exclude<Algorithm, 'HS256' | 'HS384' | 'HS512'> | 'Ed25519';
 
 /**
  * The JWS algorithms a DPoP proof may be signed with: the asymmetric ones tokens may use,

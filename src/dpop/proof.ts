@@ -17,6 +17,8 @@ export interface AcceptedProof {
   jti: string;
   /** Seconds since the epoch. */
   iat: number;
+  /** The server nonce the proof carried (only checked when nonces are on). */
+  nonce: string | undefined;
 }
 
 /**
@@ -68,7 +70,10 @@ export function verifyProof(value: unknown, request: ProofRequest, settings: Pro
   const firstUse = settings.replay.firstUse(replayId(key.jkt, jti), (iat + window) * 1000, request.now);
   return andThen(
     firstUse,
-    (first): ProofResult => (first ? { ok: true, jkt: key.jkt, alg: key.alg, jti, iat } : invalid('jti_replayed')),
+    (first): ProofResult =>
+      first
+        ? { ok: true, jkt: key.jkt, alg: key.alg, jti, iat, nonce: typeof nonce === 'string' ? nonce : undefined }
+        : invalid('jti_replayed'),
   );
 }
 

@@ -12,6 +12,13 @@ export interface Exchange {
   readonly res: ServerResponse | undefined;
   /** Whether the request came over HTTPS, as the framework judges it (express `trust proxy`, Koa `app.proxy`). */
   readonly secure: boolean;
+  /**
+   * The absolute URL the client sent the request to, as DPoP's `htu` names it: the scheme and
+   * host as the framework judges them (`X-Forwarded-Proto` and `X-Forwarded-Host` only behind
+   * express's `trust proxy` or Koa's `app.proxy`), then the path and query as received
+   * (`originalUrl`, so a mounted router does not shorten it). Worked out on demand.
+   */
+  url(): string;
   /** A string field of a body the framework already parsed (express `req.body`, Koa `ctx.request.body`). */
   bodyField(name: string): string | undefined;
   /** Hands the logged-in user (or `null`) to the app: `req.user` on express and Node, `ctx.state.user` on Koa. */
@@ -35,6 +42,12 @@ export interface KoaContextLike extends KoaLike {
   state: object;
   /** Koa's `ctx.secure` (HTTPS, honouring `app.proxy`). */
   secure: boolean;
+  /** Koa's `ctx.protocol` (`X-Forwarded-Proto` with `app.proxy`). */
+  protocol?: string;
+  /** Koa's `ctx.host`, port included (`X-Forwarded-Host` with `app.proxy`). */
+  host?: string;
+  /** Koa's `ctx.originalUrl`: the path and query as received. */
+  originalUrl?: string;
   /** Koa's request wrapper; its `body` when a body parser ran. */
   request: object;
 }

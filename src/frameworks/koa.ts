@@ -15,6 +15,11 @@ export class KoaExchange implements Exchange {
     return this.ctx.secure === true;
   }
 
+  url(): string {
+    const { protocol, host, originalUrl } = this.ctx;
+    return `${protocol}://${host}${originalUrl}`;
+  }
+
   bodyField(name: string): string | undefined {
     return stringField((this.ctx.request as { body?: unknown }).body, name);
   }

@@ -74,6 +74,11 @@ export class GuardedStore {
     await this.call(() => this.store.add(`family:${family}`, expiresAt));
   }
 
+  /** DPoP replay detection (the store's `firstUse`, there whenever `dpop` is on): a proof's first use or not. */
+  firstUse(id: string, expiresAt: number): MaybePromise<boolean> {
+    return this.call(() => this.store.firstUse!(id, expiresAt));
+  }
+
   /** The store's combined lookup, or `has` and `cutoff` (together when either is asynchronous). */
   private lookup(jti: string | undefined, sub: string): MaybePromise<RevocationLookup> {
     if (this.store.lookup) return this.store.lookup(jti, sub);

@@ -1,3 +1,4 @@
+import { MemoryReplayCache } from '../dpop/replay';
 import type { Clock } from '../shared/clock';
 import { ExpiryHeap } from '../shared/expiry-heap';
 import { checkStoreOptions, isClock } from '../shared/store-options';
@@ -24,6 +25,8 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly cutoffs = new Map<string, Held>();
   private readonly retired = new Map<string, Held>();
   private readonly expiries = new ExpiryHeap<{ key: string; expiresAt: number; map: Map<string, Held> }>();
+  /** Used DPoP proofs: bounded (100 000, the oldest out first), as many as a server accepts in minutes. */
+  private readonly proofs = new MemoryReplayCache();
   private readonly clock: Clock;
 
   /**
@@ -78,6 +81,11 @@ export class MemoryRevocationStore implements RevocationStore {
   retiredAt(jti: string): number | undefined {
     this.purge();
     return this.retired.get(jti)?.value;
+  }
+
+  /** DPoP: whether proof `id` is used for the first time; synchronous, so atomic in one process. */
+  firstUse(id: string, expiresAt: number): boolean {
+    return this.proofs.firstUse(id, expiresAt, this.clock());
   }
 
   private put(map: Map<string, Held>, key: string, value: number, expiresAt: number): void {

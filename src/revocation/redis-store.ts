@@ -96,6 +96,15 @@ export class RedisRevocationStore implements RevocationStore {
     return (await this.retiredAt(jti)) ?? at;
   }
 
+  /**
+   * DPoP: `SET dpop:<id> 1 PX <ttl> NX`, one key, so on a single Redis and on a Cluster exactly one
+   * of concurrent uses of a proof, on any instance, sets it (kept at least a millisecond).
+   */
+  async firstUse(id: string, expiresAt: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil(expiresAt - this.clock()));
+    return (await this.client.set(`${this.prefix}dpop:${id}`, '1', 'PX', ttl, 'NX')) !== null;
+  }
+
   async retiredAt(jti: string): Promise<number | undefined> {
     const value = await this.client.get(`${this.prefix}retired:${jti}`);
     return value === null ? undefined : Number(value);

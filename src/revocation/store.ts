@@ -38,4 +38,10 @@ export interface RevocationStore {
   retire?(jti: string, at: number, expiresAt: number): MaybePromise<number | undefined>;
   /** Refresh-token rotation: when refresh token `jti` was used, or `undefined`. */
   retiredAt?(jti: string): MaybePromise<number | undefined>;
+  /**
+   * DPoP (the `dpop` option needs it): records the proof id `id` as used until `expiresAt` and
+   * answers `true`, or `false` when it was already recorded, in one atomic step, so of
+   * concurrent uses of one proof, on any instance, exactly one gets `true` (Redis: `SET NX`).
+   */
+  firstUse?(id: string, expiresAt: number): MaybePromise<boolean>;
 }

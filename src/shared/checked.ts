@@ -4,6 +4,10 @@ import type { LoginErrorCode } from './errors';
 export interface FailureReason {
   code: LoginErrorCode;
   claim?: string;
+  /** With `dpop_nonce_required`: the nonce to send in `DPoP-Nonce`. */
+  nonce?: string;
+  /** With `dpop_proof_invalid`: which check the proof failed (a fixed name, for error descriptions). */
+  detail?: string;
 }
 
 /** Why a token was refused; `claim` names the claim behind a `claim_invalid`. */

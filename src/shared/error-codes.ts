@@ -25,7 +25,11 @@ export type LoginErrorCode =
   | 'login_throttled'
   | 'key_source_unavailable'
   | 'refresh_token_reused'
-  | 'user_loader_failed';
+  | 'user_loader_failed'
+  | 'dpop_proof_invalid'
+  | 'dpop_nonce_required'
+  | 'dpop_required'
+  | 'dpop_not_bound';
 
 /** Codes a client can act on (log in again, send the CSRF header, retry); the others stay out of bodies. */
 export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
@@ -38,6 +42,10 @@ export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
   'login_throttled',
   'key_source_unavailable',
   'refresh_token_reused',
+  'dpop_proof_invalid',
+  'dpop_nonce_required',
+  'dpop_required',
+  'dpop_not_bound',
 ]);
 
 /** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
@@ -65,9 +73,18 @@ const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   key_source_unavailable: 'The keys to verify the token are unavailable',
   refresh_token_reused: 'The refresh token was already used',
   user_loader_failed: 'The user could not be loaded',
+  dpop_proof_invalid: 'The DPoP proof is missing or invalid',
+  dpop_nonce_required: 'The DPoP proof must carry the nonce of the DPoP-Nonce header',
+  dpop_required: 'The token must come as Authorization: DPoP with a DPoP proof',
+  dpop_not_bound: 'The token is not bound to a DPoP key: send it as a Bearer token',
 };
 
-/** The human sentence for a reason; claim names are ours or validated config, so they need no quoting. */
-export function describeFailure(code: LoginErrorCode, claim?: string): string {
-  return code === 'claim_invalid' && claim ? `The token claim ${claim} is missing or invalid` : DESCRIPTIONS[code];
+/**
+ * The human sentence for a reason; claim names are ours or validated config, and a DPoP `detail`
+ * one of the fixed names of a failed check, so they need no quoting.
+ */
+export function describeFailure(code: LoginErrorCode, claim?: string, detail?: string): string {
+  if (code === 'claim_invalid' && claim) return `The token claim ${claim} is missing or invalid`;
+  if (code === 'dpop_proof_invalid' && detail) return `The DPoP proof was refused (${detail})`;
+  return DESCRIPTIONS[code];
 }

@@ -20,7 +20,7 @@ export function bearerToken(request: IncomingMessage): string | undefined {
  * list in place (and only for a request that has the header), where `headersDistinct`
  * would copy every header of every request to answer the same question.
  */
-function repeatsAuthorization(raw: readonly string[] | undefined): boolean {
+export function repeatsAuthorization(raw: readonly string[] | undefined): boolean {
   if (!raw) return false;
   let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {

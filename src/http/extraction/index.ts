@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { readCookie } from './cookie';
+import { dpopToken } from './dpop';
 import { bearerToken } from './header';
 
-/** Where a request's token came from. */
-export type TokenSource = 'cookie' | 'header';
+export { dpopProofHeader } from './dpop';
+
+/** Where a request's token came from: the cookie, `Authorization: Bearer`, or `Authorization: DPoP`. */
+export type TokenSource = 'cookie' | 'header' | 'dpop';
 
 export interface FoundToken {
   token: string;
@@ -14,11 +17,13 @@ export interface TokenLocations {
   useCookie: boolean;
   useHeader: boolean;
   cookieName: string;
+  /** Set when DPoP is on: then `Authorization: DPoP <token>` counts too. */
+  dpop?: object | undefined;
 }
 
 /**
- * The request's token: the cookie first, then the header. The first place holding a
- * token decides, so a bad cookie is not rescued by a good header.
+ * The request's token: the cookie first, then the header (`Bearer`, or with DPoP on `DPoP`).
+ * The first place holding a token decides, so a bad cookie is not rescued by a good header.
  */
 export function extractToken(request: IncomingMessage, where: TokenLocations): FoundToken | undefined {
   if (where.useCookie) {
@@ -28,6 +33,10 @@ export function extractToken(request: IncomingMessage, where: TokenLocations): F
   if (where.useHeader) {
     const token = bearerToken(request);
     if (token !== undefined) return { token, source: 'header' };
+    if (where.dpop !== undefined) {
+      const bound = dpopToken(request);
+      if (bound !== undefined) return { token: bound, source: 'dpop' };
+    }
   }
   return undefined;
 }
