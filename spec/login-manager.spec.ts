@@ -99,6 +99,7 @@ const EVERY_OPTION = {
   keys: true,
   issuer: true,
   audience: true,
+  anyAudience: true,
   clockTolerance: true,
   maxAge: true,
   requiredClaims: true,

@@ -188,6 +188,7 @@ describe('accessTokenType: at+jwt (RFC 9068)', () => {
       const legacy = new LoginManager({
         keys: [{ kid: 'l1', algorithm: 'ES384', privateKey: other.privatePem }],
         issuer: 'https://legacy.example.com',
+        audience: AUDIENCE,
         tokenUrl: '/t',
       });
       const app = await verifierApp({
@@ -199,7 +200,7 @@ describe('accessTokenType: at+jwt (RFC 9068)', () => {
             audience: AUDIENCE,
             accessTokenType: 'at+jwt',
           },
-          { issuer: 'https://legacy.example.com', keys: legacy.jwks() },
+          { issuer: 'https://legacy.example.com', keys: legacy.jwks(), audience: AUDIENCE },
         ],
       });
       closers.push(app.close);

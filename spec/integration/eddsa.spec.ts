@@ -22,6 +22,8 @@ class EdController {
 }
 
 const ed = keyPair('ed25519');
+/** Whom the tokens of the JWK Set tests are for: a verify-only manager checks it. */
+const AUDIENCE = 'ed-api';
 const ed2 = keyPair('ed25519b');
 const managerWith = (options: Record<string, unknown>) =>
   new LoginManager<{ sub: string }>({ tokenUrl: '/t', userLoader: (sub) => ({ sub }), ...options });
@@ -81,7 +83,10 @@ describe('EdDSA (Ed25519): sign and verify through a real app', () => {
   });
 
   it('publishes the key in jwks() as OKP/Ed25519, and a manager given that JWK Set verifies its tokens', async () => {
-    const issuer = managerWith({ keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privateKey }] });
+    const issuer = managerWith({
+      keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privateKey }],
+      audience: AUDIENCE,
+    });
     const published = JSON.parse(JSON.stringify(issuer.jwks()));
     expect(published).to.deep.equal({
       keys: [
@@ -95,31 +100,38 @@ describe('EdDSA (Ed25519): sign and verify through a real app', () => {
         },
       ],
     });
-    const verifier = managerWith({ keys: published });
+    const verifier = managerWith({ keys: published, audience: AUDIENCE });
     await me(verifier, issuer.createAccessToken({ data: { sub: 'ada' } })).expect(200, { sub: 'ada' });
     await me(
       verifier,
-      edToken({ alg: 'EdDSA', kid: 'ed' }, { sub: 'x', exp: nowSeconds() + 60 }, ed2.privateKey),
+      edToken({ alg: 'EdDSA', kid: 'ed' }, { sub: 'x', aud: AUDIENCE, exp: nowSeconds() + 60 }, ed2.privateKey),
     ).expect(401);
   });
 
   it('interoperates with jose: our tokens verify with jose from jwks(), jose-signed tokens verify with us', async () => {
-    const issuer = managerWith({ keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privatePem }] });
+    const issuer = managerWith({
+      keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privatePem }],
+      audience: AUDIENCE,
+    });
     const ours = issuer.createAccessToken({ data: { sub: 'ada' } });
     const { payload } = await jwtVerify(ours, createLocalJWKSet(issuer.jwks() as never), { algorithms: ['EdDSA'] });
     expect(payload.sub).to.equal('ada');
     const theirs = await new SignJWT({ sub: 'grace' })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'ed', typ: 'JWT' })
+      .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(await importPKCS8(ed.privatePem, 'EdDSA'));
-    await me(managerWith({ keys: issuer.jwks() }), theirs).expect(200, { sub: 'grace' });
+    await me(managerWith({ keys: issuer.jwks(), audience: AUDIENCE }), theirs).expect(200, { sub: 'grace' });
   });
 
   describe('from a remote JWK Set (jwksUri, algorithms: [EdDSA])', () => {
     let server: KeyServer;
     const closers: Array<() => Promise<void>> = [];
-    const issuer = managerWith({ keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privatePem }] });
+    const issuer = managerWith({
+      keys: [{ kid: 'ed', algorithm: 'EdDSA', privateKey: ed.privatePem }],
+      audience: AUDIENCE,
+    });
     beforeEach(async () => {
       server = await startKeyServer(issuer.jwks());
       closers.push(() => server.close());
@@ -129,19 +141,20 @@ describe('EdDSA (Ed25519): sign and verify through a real app', () => {
     });
 
     it('verifies tokens we sign and tokens jose signs; refuses another key and an algorithm not listed', async () => {
-      const app = await verifierApp({ jwksUri: server.jwksUri, algorithms: ['EdDSA'] });
+      const app = await verifierApp({ jwksUri: server.jwksUri, algorithms: ['EdDSA'], audience: AUDIENCE });
       closers.push(app.close);
       await app.get(issuer.createAccessToken({ data: { sub: 'ada' } })).expect(200, { sub: 'ada' });
       const theirs = await new SignJWT({ sub: 'grace' })
         .setProtectedHeader({ alg: 'EdDSA', kid: 'ed' })
+        .setAudience(AUDIENCE)
         .setExpirationTime('5m')
         .sign(ed.privateKey);
       await app.get(theirs).expect(200, { sub: 'grace' });
       await app
-        .get(edToken({ alg: 'EdDSA', kid: 'ed' }, { sub: 'x', exp: nowSeconds() + 60 }, ed2.privateKey))
+        .get(edToken({ alg: 'EdDSA', kid: 'ed' }, { sub: 'x', aud: AUDIENCE, exp: nowSeconds() + 60 }, ed2.privateKey))
         .expect(401);
       expect(app.codes).to.deep.equal(['signature_invalid']);
-      const rsOnly = await verifierApp({ jwksUri: server.jwksUri, algorithms: ['RS256'] });
+      const rsOnly = await verifierApp({ jwksUri: server.jwksUri, algorithms: ['RS256'], audience: AUDIENCE });
       closers.push(rsOnly.close);
       await rsOnly.get(issuer.createAccessToken({ data: { sub: 'ada' } })).expect(401);
     });

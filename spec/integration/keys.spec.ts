@@ -17,8 +17,15 @@ class WhoAmIController {
   }
 }
 
+/** Every manager here issues or checks tokens for one API, as a verify-only one must. */
+const AUDIENCE = 'keys-api';
 const managerWith = (keys: KeyConfig[] | { keys: object[] }) =>
-  new LoginManager<{ sub: string }>({ keys: keys as KeyConfig[], tokenUrl: '/t', userLoader: (sub) => ({ sub }) });
+  new LoginManager<{ sub: string }>({
+    keys: keys as KeyConfig[],
+    audience: AUDIENCE,
+    tokenUrl: '/t',
+    userLoader: (sub) => ({ sub }),
+  });
 
 describe('keys: rotation, JWKS and verify-only managers', () => {
   const oldKey = keyPair('rsa');
@@ -49,7 +56,9 @@ describe('keys: rotation, JWKS and verify-only managers', () => {
   });
 
   it('keeps tokens without kid (from a `secret` manager) working when that key stays listed without a kid', async () => {
-    const legacy = new LoginManager({ secret: HS256_SECRET, tokenUrl: '/t' }).createAccessToken({ data: { sub: 'l' } });
+    const legacy = new LoginManager({ secret: HS256_SECRET, audience: AUDIENCE, tokenUrl: '/t' }).createAccessToken({
+      data: { sub: 'l' },
+    });
     const rotated = managerWith([
       { kid: 'k2', algorithm: 'RS256', privateKey: newKey.privatePem },
       { algorithm: 'HS256', secret: HS256_SECRET },
@@ -66,13 +75,13 @@ describe('keys: rotation, JWKS and verify-only managers', () => {
     await me(verifier, stranger.createAccessToken({ data: { sub: 'u' } })).expect(401);
     const hmacConfusion = forge(
       { alg: 'HS256', kid: '2026-06' },
-      { sub: 'u', exp: nowSeconds() + 60 },
+      { sub: 'u', aud: AUDIENCE, exp: nowSeconds() + 60 },
       hmac(newKey.publicPem),
     );
     await me(verifier, hmacConfusion).expect(401);
     const forgedKid = forge(
       { alg: 'RS256', kid: '2026-06' },
-      { sub: 'u', exp: nowSeconds() + 60 },
+      { sub: 'u', aud: AUDIENCE, exp: nowSeconds() + 60 },
       rs256(keyPair('p256').privateKey),
     );
     await me(verifier, forgedKid).expect(401);

@@ -13,6 +13,8 @@ const rsa2 = keyPair('rsa2');
 const key1: KeyConfig = { kid: 'k1', algorithm: 'RS256', privateKey: rsa.privatePem };
 const key2: KeyConfig = { kid: 'k2', algorithm: 'RS256', privateKey: rsa2.privatePem };
 const SECOND = 1000;
+/** Whom the tokens are for: the verifiers check it, as a verify-only manager must. */
+const AUDIENCE = 'orders';
 
 describe('remote keys: a JWK Set fetched from a URL', () => {
   let server: KeyServer;
@@ -22,19 +24,28 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
 
   /** A verifier of `server`'s JWK Set, on the shared frozen clock. */
   async function verifier(options: Record<string, unknown> = {}) {
-    const app = await verifierApp({ jwksUri: server.jwksUri, clock: clock.now, ...options });
+    const app = await verifierApp({ jwksUri: server.jwksUri, audience: AUDIENCE, clock: clock.now, ...options });
     closers.push(app.close);
     return app;
   }
-  const issuerWith = (...keys: KeyConfig[]) => new LoginManager({ keys, tokenUrl: '/t', clock: clock.now });
+  const issuerWith = (...keys: KeyConfig[]) =>
+    new LoginManager({ keys, audience: AUDIENCE, tokenUrl: '/t', clock: clock.now });
   const tokenOf = (manager: LoginManager, sub = 'ann') => manager.createAccessToken({ data: { sub } });
   /** No key is found for these, so the signature is never checked: skip the cost of making one. */
   const unsignedWithKid = (kid: string) =>
-    forge({ alg: 'RS256', kid }, { sub: 'ann', exp: Math.floor(clock.ms / SECOND) + 60 }, () => 'c2lnbmF0dXJl');
+    forge(
+      { alg: 'RS256', kid },
+      { sub: 'ann', aud: AUDIENCE, exp: Math.floor(clock.ms / SECOND) + 60 },
+      () => 'c2lnbmF0dXJl',
+    );
   /** A token naming an unknown kid waits for the refresh under way (or is refused at once in the cooldown). */
   const settle = (get: (token: string) => PromiseLike<unknown>) => get(withKid(`settle-${randomUUID()}`));
   const withKid = (kid: string) =>
-    forge({ alg: 'RS256', kid }, { sub: 'ann', exp: Math.floor(clock.ms / SECOND) + 60 }, rs256(rsa.privateKey));
+    forge(
+      { alg: 'RS256', kid },
+      { sub: 'ann', aud: AUDIENCE, exp: Math.floor(clock.ms / SECOND) + 60 },
+      rs256(rsa.privateKey),
+    );
 
   beforeEach(async () => {
     clock = frozenClock();
@@ -192,6 +203,7 @@ describe('remote keys: a JWK Set fetched from a URL', () => {
     server.mode = 'down';
     const manager = new LoginManager<{ sub: string }>({
       jwksUri: server.jwksUri,
+      audience: AUDIENCE,
       clock: clock.now,
       tokenUrl: '/t',
       userLoader: (sub) => ({ sub }),

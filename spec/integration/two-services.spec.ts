@@ -116,7 +116,12 @@ describe('two services: an auth service issues, a resource service verifies thro
     const rsaKey: KeyConfig = { kid: 'rsa-1', algorithm: 'RS256', privateKey: keyPair('rsa').privatePem };
     const ecKey: KeyConfig = { kid: 'ec-1', algorithm: 'ES256', privateKey: keyPair('p256').privatePem };
     const auth = await authService(clock, [rsaKey]);
-    const resource = await verifierApp({ jwksUri: auth.jwksUri, algorithms: ['RS256', 'ES256'], clock: clock.now });
+    const resource = await verifierApp({
+      jwksUri: auth.jwksUri,
+      algorithms: ['RS256', 'ES256'],
+      audience: 'orders',
+      clock: clock.now,
+    });
     try {
       const rsaToken = await auth.token();
       await resource.get(rsaToken).expect(200);

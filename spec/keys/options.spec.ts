@@ -9,7 +9,9 @@ import { HS256_SECRET, keyPair } from '../helpers/keys';
 import { recordingLogger } from '../helpers/verifier';
 
 const JWKS = 'https://auth.example.com/.well-known/jwks.json';
-const build = (options: Record<string, unknown>) => new LoginManager({ tokenUrl: '/t', ...options } as LoginOptions);
+/** A manager of `options`; one that verifies only gets the audience it needs, unless `issuers` (each names its own). */
+const build = (options: Record<string, unknown>) =>
+  new LoginManager({ tokenUrl: '/t', ...(options.issuers ? {} : { audience: 'api' }), ...options } as LoginOptions);
 const refused = (options: Record<string, unknown>, message: RegExp) =>
   expect(() => build(options), message.source).to.throw(LoginConfigurationError, message);
 
@@ -55,9 +57,12 @@ describe('keys/options: remote keys, discovery, several issuers', () => {
   });
 
   it('checks every issuers entry, naming it', () => {
-    const entry = { issuer: 'https://a.example.com', jwksUri: JWKS };
+    const entry = { issuer: 'https://a.example.com', jwksUri: JWKS, audience: 'api' };
     build({
-      issuers: [entry, { issuer: 'https://b.example.com', keys: [{ algorithm: 'HS256', secret: HS256_SECRET }] }],
+      issuers: [
+        entry,
+        { issuer: 'https://b.example.com', keys: [{ algorithm: 'HS256', secret: HS256_SECRET }], audience: 'api' },
+      ],
     });
     refused({ issuers: [] }, /`issuers` is a non-empty array/);
     refused({ issuers: ['https://a.example.com'] }, /issuers\[0\]: not an object/);
@@ -84,7 +89,9 @@ describe('keys/options: remote keys, discovery, several issuers', () => {
     refused({ issuers, audience: 'api', secret: HS256_SECRET }, /move secret, audience into its entry/);
     refused(
       {
-        issuers: [{ issuer: 'https://a.example.com', keys: [{ algorithm: 'HS256', secret: HS256_SECRET }] }],
+        issuers: [
+          { issuer: 'https://a.example.com', keys: [{ algorithm: 'HS256', secret: HS256_SECRET }], audience: 'api' },
+        ],
         remoteKeys: {},
       },
       /`remoteKeys` is set, but no issuer has `jwksUri` or `discovery`/,

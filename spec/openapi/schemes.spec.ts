@@ -54,7 +54,12 @@ describe('openapi: loginSecuritySchemes', () => {
       tokenUrl: '/t',
       userLoader,
     });
-    const verifier = new LoginManager({ keys: issuer.jwks(), tokenUrl: 'https://auth.example.com/t', userLoader });
+    const verifier = new LoginManager({
+      keys: issuer.jwks(),
+      audience: 'api',
+      tokenUrl: 'https://auth.example.com/t',
+      userLoader,
+    });
     expect(loginSecuritySchemes(verifier)).to.have.keys('bearer');
     expect(loginSecuritySchemes(issuer)).to.have.keys('oauth2', 'bearer');
   });

@@ -69,8 +69,17 @@ export interface LoginOptions<TUser = unknown> {
   logger?: LoginLogger;
   /** Written as `iss` into new tokens; then required on verification. */
   issuer?: string;
-  /** Written as `aud` into new tokens (the first, if several); then a token must name one of them. */
+  /**
+   * Written as `aud` into new tokens (the first, if several); then a token must name one of them.
+   * Required on a verify-only manager (public keys, a JWK Set, `jwksUri`, `discovery`), unless `anyAudience`.
+   */
   audience?: string | string[];
+  /**
+   * The exception to a verify-only manager's `audience`: accept tokens whatever their `aud` (none, or another
+   * API's). Only for a service that every token of its issuer is meant for; refused beside `audience` and on a
+   * manager that signs. With `issuers`, set per entry. Default `false`.
+   */
+  anyAudience?: boolean;
   /** Seconds of clock skew allowed on exp, nbf, iat and maxAge. Default 0; at most 300. */
   clockTolerance?: number;
   /** Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`. */

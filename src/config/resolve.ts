@@ -38,6 +38,7 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   keys: true,
   issuer: true,
   audience: true,
+  anyAudience: true,
   clockTolerance: true,
   maxAge: true,
   requiredClaims: true,

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock';
 import { isPlainObject } from '../shared/json';
 import type { LoginLogger } from '../shared/logger';
 import { ALGORITHMS, type Algorithm, isAlgorithm } from './algorithms';
+import { audienceRule } from './audience';
 import { discovered, jwksAt } from './discovery';
 import { urlProblem } from './fetch-json';
 import { type KeyConfig, KeyRing, keyRingOf, singleKeyRing } from './key-ring';
@@ -15,8 +16,10 @@ import type { JsonWebKeySet, TrustedIssuer } from './source';
 export interface IssuerConfig {
   /** The `iss` its tokens carry, compared exactly. With `discovery`, also where its discovery document is. */
   issuer: string;
-  /** Its tokens must name one of these in `aud`. Recommended: an identity provider signs tokens for many APIs. */
+  /** Its tokens must name one of these in `aud`; required unless `anyAudience` (it signs tokens for other APIs). */
   audience?: string | string[];
+  /** The exception to `audience`: its tokens are accepted whatever their `aud`. Only if all it signs is for us. */
+  anyAudience?: boolean;
   /** Its keys, given here: key configs or a JWK Set. */
   keys?: KeyConfig[] | JsonWebKeySet;
   /** Its JWK Set URL (https; http only to localhost), fetched and cached. */
@@ -43,6 +46,7 @@ export interface KeyOptions {
   issuers?: unknown;
   remoteKeys?: unknown;
   maxTokenLifetime?: unknown;
+  anyAudience?: unknown;
 }
 
 /** What the key options resolve to: the keys this manager signs with and publishes, and whom it trusts. */
@@ -70,7 +74,7 @@ export function keySetup(options: KeyOptions, context: Context): KeySetup {
   let keys = new KeyRing([]);
   let trust: TrustedIssuer[];
   if (options.issuers !== undefined) {
-    const given = ['secret', 'keys', 'algorithm', 'jwksUri', 'discovery', 'algorithms'].filter(
+    const given = ['secret', 'keys', 'algorithm', 'jwksUri', 'discovery', 'algorithms', 'anyAudience'].filter(
       (name) => options[name as keyof KeyOptions] !== undefined,
     );
     if (issuer !== undefined) given.push('issuer');
@@ -84,10 +88,12 @@ export function keySetup(options: KeyOptions, context: Context): KeySetup {
     }
   } else if (options.jwksUri !== undefined || options.discovery !== undefined) {
     trust = [{ issuer, audience, accessTokenType, keys: oneRemote(options, context) }];
+    audienceRule(audience, options.anyAudience, true);
   } else {
     const stray = REMOTE_ONLY.find((name) => options[name] !== undefined);
     if (stray) fail(`\`${stray}\` is for keys fetched with \`jwksUri\`, \`discovery\` or \`issuers\`.`);
     keys = localKeys(options);
+    audienceRule(audience, options.anyAudience, !keys.signer);
     trust = [{ issuer, audience, accessTokenType, keys }];
   }
   const maxTokenLifetime = check.duration('maxTokenLifetime', options.maxTokenLifetime);
@@ -139,7 +145,9 @@ function remoteLocation(jwksUri: unknown, discovery: unknown, issuer: string | u
   return problem ? fail(`${where}\`issuer\` for discovery: ${problem}.`) : discovered(issuer);
 }
 
-const ISSUER_FIELDS = new Set(['issuer', 'audience', 'keys', 'jwksUri', 'discovery', 'algorithms', 'accessTokenType']);
+const ISSUER_FIELDS = new Set(
+  'issuer audience anyAudience keys jwksUri discovery algorithms accessTokenType'.split(' '),
+);
 
 function issuerList(list: unknown, remote: RemoteFactory): TrustedIssuer[] {
   if (!Array.isArray(list) || list.length === 0) {
@@ -157,7 +165,9 @@ function issuerList(list: unknown, remote: RemoteFactory): TrustedIssuer[] {
     seen.add(issuer);
     const audience = check.prefixed(where, () => check.audience(entry.audience));
     const accessTokenType = check.prefixed(where, () => check.accessTokenType(entry.accessTokenType));
-    return { issuer, audience, accessTokenType, keys: issuerKeys(entry, issuer, remote, where) };
+    const keys = issuerKeys(entry, issuer, remote, where);
+    check.prefixed(where, () => audienceRule(audience, entry.anyAudience, true, true));
+    return { issuer, audience, accessTokenType, keys };
   });
 }
 
