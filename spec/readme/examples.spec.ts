@@ -110,9 +110,10 @@ describe('README examples: every sh command exists and works as written', functi
       const secret = (outputs[0] as string).trim();
       new LoginManager({ secret, tokenUrl: '/t' });
       const es256 = readFileSync(join(dir, 'es256-2026-05.pem'));
-      const signer = new LoginManager({ keys: [{ kid: 'k', algorithm: 'ES256', privateKey: es256 }], tokenUrl: '/t' });
+      const keys = { audience: 'api', tokenUrl: '/t' };
+      const signer = new LoginManager({ keys: [{ kid: 'k', algorithm: 'ES256', privateKey: es256 }], ...keys });
       const publicKey = readFileSync(join(dir, 'es256-2026-05.pub.pem'));
-      const verifier = new LoginManager({ keys: [{ kid: 'k', algorithm: 'ES256', publicKey }], tokenUrl: '/t' });
+      const verifier = new LoginManager({ keys: [{ kid: 'k', algorithm: 'ES256', publicKey }], ...keys });
       expect(verifier.hasScopes(signer.createAccessToken({ data: { sub: 'u' }, scopes: ['a'] }), ['a'])).to.equal(true);
       new LoginManager({ secret: readFileSync(join(dir, 'rs256.pem')), algorithm: 'RS256', tokenUrl: '/t' });
       new LoginManager({ secret: readFileSync(join(dir, 'rs256.pem')), algorithm: 'PS256', tokenUrl: '/t' });
