@@ -90,6 +90,7 @@ onEveryServer('security events: outages, once when they start and once when they
     const rsa = keyPair('rsa');
     const issuer = new LoginManager({
       keys: [{ kid: 'k1', algorithm: 'RS256', privateKey: rsa.privatePem }],
+      audience: 'events-api',
       tokenUrl: '/t',
     });
     const keys = await startKeyServer(issuer.jwks());
@@ -98,6 +99,7 @@ onEveryServer('security events: outages, once when they start and once when they
       const clock = frozenClock(Date.now()); // the issuer's tokens are stamped with the real time
       const verifier = new LoginManager<Account>({
         jwksUri: `${keys.jwksUri}?api_key=sekrit-key-of-the-idp`,
+        audience: 'events-api',
         tokenUrl: '/t',
         userLoader: (sub) => ({ email: sub, name: sub }),
         clock: clock.now,
