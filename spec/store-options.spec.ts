@@ -17,7 +17,7 @@ const stores: Array<{ name: string; make: (options: unknown) => unknown; known: 
   { name: 'RedisRevocationStore', make: (o) => new RedisRevocationStore(client, o as never), known: 'prefix, clock' },
   { name: 'RedisThrottleStore', make: (o) => new RedisThrottleStore(client, o as never), known: 'prefix' },
   { name: 'MemoryRevocationStore', make: (o) => new MemoryRevocationStore(o as never), known: 'clock' },
-  { name: 'MemoryThrottleStore', make: (o) => new MemoryThrottleStore(o as never), known: '' },
+  { name: 'MemoryThrottleStore', make: (o) => new MemoryThrottleStore(o as never), known: 'maxEntries' },
 ];
 
 /** The message a construction threw, which must be a LoginConfigurationError. */

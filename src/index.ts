@@ -84,7 +84,7 @@ export type { MaybePromise } from './shared/maybe-promise';
 export type { ThrottleClient } from './throttle/client';
 export { TooManyLoginAttemptsError } from './throttle/error';
 export { LoginThrottle } from './throttle/login-throttle';
-export { MemoryThrottleStore } from './throttle/memory-store';
+export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttle/memory-store';
 export type { LoginThrottleOptions, ThrottleRule } from './throttle/options';
 export { RedisThrottleStore, type RedisThrottleStoreOptions, type ThrottleRedisCommands } from './throttle/redis-store';
 export type { ThrottleLimits, ThrottleStore } from './throttle/store';
