@@ -1,26 +1,22 @@
 import type { Exchange } from '../frameworks';
 import { preventCaching } from '../http/cache-control';
 import { csrfPasses, noteLoginCsrf } from '../http/csrf';
-import { extractToken } from '../http/extraction';
+import { extractToken, type FoundToken } from '../http/extraction';
 import { renewFromCookie } from '../remember/remember';
 import { slideSession } from '../remember/sliding';
-import { familyLookups, familyRefusal } from '../revocation/rotation';
+import { type FamilyFacts, familyLookups, familyRefusal } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
-import { type Checked, type FailureReason, rejected } from '../shared/checked';
-import { andThen, type MaybePromise } from '../shared/maybe-promise';
-import { RequestMemo } from '../shared/request-memo';
+import { type Checked, rejected } from '../shared/checked';
+import { andThen, isThenable, type MaybePromise } from '../shared/maybe-promise';
 import type { TokenPayload, TokenType } from '../token/claims';
 import { settled } from '../token/verifier';
 import { bindingRefusal } from './dpop';
 import { LoaderGuard } from './loader-guard';
+import { type Login, loginOf, MISSING, REVOKED } from './login';
 import { type Parts, partsFor } from './parts';
+import { loginSlots } from './request-state';
 import type { ResolvedOptions } from './settings';
 import { resolveUserLoader, type UserLoaderFunction } from './user-loader';
-
-/** A verified, unrevoked token and its user, or why there is none. Loader exceptions and store outages reject instead. */
-export type Login<TUser> =
-  | { ok: true; user: TUser; payload: TokenPayload; revocationId: string }
-  | ({ ok: false; user?: undefined } & FailureReason);
 
 /**
  * The request-time core of a manager: the request path, stage by stage, from top to bottom.
@@ -30,31 +26,22 @@ export type Login<TUser> =
  * loader), a promise from the first one that is not. Not exported from the package.
  */
 export class Authenticator<TUser> implements Parts {
-  readonly verifier: Parts['verifier'];
-  readonly minter: Parts['minter'];
-  readonly store: Parts['store'];
-  readonly cookies: Parts['cookies'];
-  readonly failures: Parts['failures'];
-  readonly rotation: Parts['rotation'];
-  readonly remember: Parts['remember'];
-  readonly vary: string;
-  readonly dpop: Parts['dpop'];
+  // The parts (`parts.ts`), assigned by the constructor.
+  declare readonly verifier: Parts['verifier'];
+  declare readonly minter: Parts['minter'];
+  declare readonly store: Parts['store'];
+  declare readonly cookies: Parts['cookies'];
+  declare readonly failures: Parts['failures'];
+  declare readonly rotation: Parts['rotation'];
+  declare readonly remember: Parts['remember'];
+  declare readonly vary: string;
+  declare readonly dpop: Parts['dpop'];
   private loader: UserLoaderFunction<TUser> | undefined;
   private readonly loaderGuard: LoaderGuard;
-  private readonly logins = new RequestMemo<Record<TokenType, MaybePromise<Login<TUser>> | undefined>>();
 
   constructor(readonly options: ResolvedOptions<TUser>) {
-    const parts = partsFor(options as ResolvedOptions<unknown>);
-    this.verifier = parts.verifier;
-    this.minter = parts.minter;
-    this.store = parts.store;
-    this.cookies = parts.cookies;
-    this.failures = parts.failures;
-    this.rotation = parts.rotation;
-    this.remember = parts.remember;
-    this.vary = parts.vary;
+    Object.assign(this, partsFor(options as ResolvedOptions<unknown>));
     this.loaderGuard = new LoaderGuard(options.logger);
-    this.dpop = parts.dpop;
     // A loader class is resolved now, so a bad one fails at construction;
     // the default (the program's one @UserLoader) waits until first use.
     if (options.userLoader !== undefined) this.loader = resolveUserLoader(options.userLoader);
@@ -66,23 +53,19 @@ export class Authenticator<TUser> implements Parts {
 
   /**
    * The request's login, worked out once per request and token type however many
-   * decorators and middlewares ask: remembered on Node's request, the same object under
-   * express and Koa. A failure is remembered as a rejected promise.
+   * decorators and middlewares ask (`request-state.ts`). A failure is remembered as a
+   * rejected promise.
    */
   loginFor(exchange: Exchange, type: TokenType): MaybePromise<Login<TUser>> {
-    let memo = this.logins.get(exchange.req);
-    if (!memo) {
-      memo = { access: undefined, refresh: undefined };
-      this.logins.set(exchange.req, memo);
-    }
-    let login = memo[type];
+    const slots = loginSlots(exchange.req, this);
+    let login = slots[type] as MaybePromise<Login<TUser>> | undefined;
     if (login === undefined) {
       try {
         login = this.authenticate(exchange, type);
       } catch (error) {
         login = Promise.reject(error);
       }
-      memo[type] = login;
+      slots[type] = login;
     }
     return login;
   }
@@ -90,25 +73,28 @@ export class Authenticator<TUser> implements Parts {
   /** Stage 1, extract: the token of the cookie or the header; then log in with it, or renew from remember-me. */
   private authenticate(exchange: Exchange, type: TokenType): MaybePromise<Login<TUser>> {
     const found = extractToken(exchange.req, this.options);
+    if (found === undefined) return this.afterLogin(MISSING, exchange, type, undefined);
+    const csrf = found.source === 'cookie' && this.options.csrf ? exchange : undefined;
+    const login = this.login(found.token, type, csrf, found.source === 'dpop' ? exchange : undefined);
+    if (isThenable(login)) return Promise.resolve(login).then((first) => this.afterLogin(first, exchange, type, found));
+    return this.afterLogin(login, exchange, type, found);
+  }
+
+  /** Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from. */
+  private afterLogin(
+    first: Login<TUser>,
+    exchange: Exchange,
+    type: TokenType,
+    found: FoundToken | undefined,
+  ): MaybePromise<Login<TUser>> {
     const fromCookie = found?.source === 'cookie';
-    const login: MaybePromise<Login<TUser>> = found
-      ? this.login(
-          found.token,
-          type,
-          fromCookie && this.options.csrf ? exchange : undefined,
-          found.source === 'dpop' ? exchange : undefined,
-        )
-      : rejected('token_missing');
-    return andThen(login, (first) => {
-      // Remember me: no access cookie, or an expired one, and a refresh cookie to renew it from.
-      const renew =
-        !first.ok &&
-        type === 'access' &&
-        this.options.useCookie &&
-        (!found || (fromCookie && first.code === 'token_expired'));
-      if (!renew) return this.answered(first, exchange, type, fromCookie);
-      return andThen(this.renewed(exchange), (renewed) => this.answered(renewed ?? first, exchange, type, fromCookie));
-    });
+    const renew =
+      !first.ok &&
+      type === 'access' &&
+      this.options.useCookie &&
+      (!found || (fromCookie && first.code === 'token_expired'));
+    if (!renew) return this.answered(first, exchange, type, fromCookie);
+    return andThen(this.renewed(exchange), (renewed) => this.answered(renewed ?? first, exchange, type, fromCookie));
   }
 
   /** Remember-me: the login of the access token renewed from the refresh cookie, or `undefined` without one. */
@@ -128,9 +114,12 @@ export class Authenticator<TUser> implements Parts {
   login(token: string, type: TokenType, csrfExchange?: Exchange, dpopExchange?: Exchange): MaybePromise<Login<TUser>> {
     const { verifier } = this;
     const checked = verifier.check(token, type);
-    const trust = (verified: Checked<TokenPayload>) => this.trusted(verified, token, type, csrfExchange, dpopExchange);
-    if (!checked.ok && checked.pending) return checked.pending.then(() => trust(verifier.check(token, type)));
-    return trust(checked);
+    if (!checked.ok && checked.pending) {
+      return checked.pending.then(() =>
+        this.trusted(verifier.check(token, type), token, type, csrfExchange, dpopExchange),
+      );
+    }
+    return this.trusted(checked, token, type, csrfExchange, dpopExchange);
   }
 
   /**
@@ -155,18 +144,26 @@ export class Authenticator<TUser> implements Parts {
 
   /** Stage 3, the store: whether the token, its user's tokens or its family were revoked, or a refresh token reused. */
   private unrevoked(payload: TokenPayload, token: string, type: TokenType): MaybePromise<Login<TUser>> {
-    const { store, rotation } = this;
     // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
-    const family = familyLookups(rotation, payload, type);
+    const family = familyLookups(this.rotation, payload, type);
     const id = revocationId(token, payload);
-    return andThen(store.isRevoked(payload, id), (revoked) => {
-      if (revoked) return rejected('token_revoked');
-      if (!family) return this.userOf(payload, id);
-      return andThen(
-        andThen(family, (facts) => familyRefusal(rotation, payload, facts)),
-        (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
-      );
-    });
+    const revoked = this.store.isRevoked(payload, id);
+    if (isThenable(revoked)) return Promise.resolve(revoked).then((r) => this.familyChecked(r, payload, id, family));
+    return this.familyChecked(revoked, payload, id, family);
+  }
+
+  private familyChecked(
+    revoked: boolean,
+    payload: TokenPayload,
+    id: string,
+    family: MaybePromise<FamilyFacts> | undefined,
+  ): MaybePromise<Login<TUser>> {
+    if (revoked) return REVOKED;
+    if (!family) return this.userOf(payload, id);
+    return andThen(
+      andThen(family, (facts) => familyRefusal(this.rotation, payload, facts)),
+      (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
+    );
   }
 
   /**
@@ -175,9 +172,9 @@ export class Authenticator<TUser> implements Parts {
    */
   private userOf(payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
     this.loader ??= resolveUserLoader<TUser>(undefined);
-    return andThen(this.loaderGuard.load(this.loader, payload), (user) =>
-      user === undefined || user === null ? rejected('user_not_found') : { ok: true, user, payload, revocationId: id },
-    );
+    const user = this.loaderGuard.load(this.loader, payload);
+    if (isThenable(user)) return Promise.resolve(user).then((loaded) => loginOf(loaded, payload, id));
+    return loginOf(user, payload, id);
   }
 
   /** Stage 5, answer: a login's effects on the response (the CSRF value noted, no caching, a sliding renewal). */

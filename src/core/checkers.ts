@@ -4,31 +4,19 @@ import { type Exchange, exchangeFor } from '../frameworks';
 import { loginCsrfFailure, loginCsrfPasses } from '../http/csrf';
 import { LoginConfigurationError } from '../shared/errors';
 import type { MaybePromise } from '../shared/maybe-promise';
-import { andThen } from '../shared/maybe-promise';
-import { RequestMemo } from '../shared/request-memo';
+import { isThenable } from '../shared/maybe-promise';
 import { grantsScopes, type TokenType } from '../token/claims';
-import type { Authenticator, Login } from './authenticator';
+import type { Authenticator } from './authenticator';
+import type { Login } from './login';
+import { knownState, stateOf } from './request-state';
 import { type RouteRequirement, routeRequirement } from './requirements';
 import { needsStepUp } from './step-up';
-
-interface Guard {
-  auth: Authenticator<unknown>;
-  type: TokenType;
-}
 
 /** What a route asks of a login; `loginRequired` defaults to true (guards outside routing-controllers). */
 type Requirement = Omit<RouteRequirement, 'loginRequired'> & { loginRequired?: boolean };
 
-/** Which manager guards a request's route, and with which token type: set by the authorization checker. */
-const guards = new RequestMemo<Guard>();
-
 /** The token type the request's route asked for; access unless a refresh route said otherwise. */
-export const routeTokenType = (request: IncomingMessage): TokenType => guards.get(request)?.type ?? 'access';
-
-/** Records which manager guards the request, and with which token type (for `@User()` and `logout`). */
-function guard(request: IncomingMessage, auth: Authenticator<unknown>, type: TokenType): void {
-  guards.set(request, { auth, type });
-}
+export const routeTokenType = (request: IncomingMessage): TokenType => knownState(request)?.guardType ?? 'access';
 
 /**
  * Checks the request's login against what its route requires, and throws the 401/403
@@ -41,11 +29,16 @@ export function checkLogin<TUser>(
   requirement: Requirement,
 ): MaybePromise<Login<TUser>> {
   const type = requirement.refresh ? 'refresh' : 'access';
-  guard(exchange.req, auth as Authenticator<unknown>, type);
+  // Which manager guards the request, and with which token type (for `@User()` and `logout`).
+  const state = stateOf(exchange.req);
+  state.guard = auth;
+  state.guardType = type;
   if (requirement.csrf && !loginCsrfPasses(exchange)) {
     throw auth.failures.login({ code: loginCsrfFailure(exchange) }, exchange);
   }
-  return andThen(auth.loginFor(exchange, type), (login) => meets(auth, exchange, requirement, login));
+  const login = auth.loginFor(exchange, type);
+  if (isThenable(login)) return Promise.resolve(login).then((settled) => meets(auth, exchange, requirement, settled));
+  return meets(auth, exchange, requirement, login);
 }
 
 function meets<TUser>(
@@ -82,8 +75,10 @@ function steppedDown<TUser>(auth: Authenticator<TUser>, login: Login<TUser>, req
  * then goes on without a promise.
  */
 export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
-  return (action: Action, roles: unknown[]): boolean | Promise<boolean> =>
-    andThen(checkLogin(auth, exchangeFor(action), routeRequirement(roles)), () => true);
+  return (action: Action, roles: unknown[]): boolean | Promise<boolean> => {
+    const login = checkLogin(auth, exchangeFor(action), routeRequirement(roles));
+    return isThenable(login) ? Promise.resolve(login).then(allowed) : true;
+  };
 }
 
 /**
@@ -95,25 +90,39 @@ export function authorizationCheckerFor<TUser>(auth: Authenticator<TUser>) {
 export function currentUserCheckerFor<TUser>(auth: Authenticator<TUser>) {
   return (action: Action): MaybePromise<TUser | undefined> => {
     const exchange = exchangeFor(action);
-    return andThen(auth.loginFor(exchange, routeTokenType(exchange.req)), (login) => {
-      if (!login.ok) auth.failures.challenge(exchange, login);
-      return login.user;
-    });
+    const login = auth.loginFor(exchange, routeTokenType(exchange.req));
+    if (isThenable(login)) return Promise.resolve(login).then((settled) => currentUser(auth, exchange, settled));
+    return currentUser(auth, exchange, login);
   };
 }
 
 /** The value of a `@User()` parameter: the login the route's check already established. */
 export function injectUser(action: Action, required: boolean): MaybePromise<unknown> {
   const exchange = exchangeFor(action);
-  const guard = guards.get(exchange.req);
-  if (!guard) {
+  const state = knownState(exchange.req);
+  const guard = state?.guard as Authenticator<unknown> | undefined;
+  if (!guard || !state) {
     throw new LoginConfigurationError(
       '@User() found no LoginManager for this request: set the app up with ' +
         'useExpressServer(app, loginConfig({ ... })) or useKoaServer(app, loginConfig({ ... })).',
     );
   }
-  return andThen(guard.auth.loginFor(exchange, guard.type), (login) => {
-    if (!login.ok && required) throw guard.auth.failures.login(login, exchange);
-    return login.user;
-  });
+  const login = guard.loginFor(exchange, state.guardType);
+  if (isThenable(login))
+    return Promise.resolve(login).then((settled) => parameterUser(guard, exchange, settled, required));
+  return parameterUser(guard, exchange, login, required);
+}
+
+const allowed = (): true => true;
+
+/** `@CurrentUser()`: the user, or `undefined` with the challenge on the response. */
+function currentUser<TUser>(auth: Authenticator<TUser>, exchange: Exchange, login: Login<TUser>): TUser | undefined {
+  if (!login.ok) auth.failures.challenge(exchange, login);
+  return login.user;
+}
+
+/** `@User()`: the user; without one, the route's 401 when the parameter is required. */
+function parameterUser(auth: Authenticator<unknown>, exchange: Exchange, login: Login<unknown>, required: boolean) {
+  if (!login.ok && required) throw auth.failures.login(login, exchange);
+  return login.user;
 }

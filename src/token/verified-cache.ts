@@ -1,7 +1,7 @@
-import { LRUCache } from 'lru-cache';
 import type { Checked } from '../shared/checked';
 import { LoginConfigurationError } from '../shared/errors';
 import { type TokenPayload, timeFailure } from './claims';
+import { Generations } from './generations';
 import type { VerifyPolicy } from './trust';
 import { verifyToken } from './verify';
 
@@ -16,8 +16,11 @@ export function tokenCacheSize(value: unknown = DEFAULT_TOKEN_CACHE_SIZE): numbe
   );
 }
 
-/** One remembered token: its check's result, frozen throughout, since every later request of that token shares it. */
-type Entry = Readonly<{ ok: true; value: TokenPayload }>;
+/** One remembered token and its check's result, frozen throughout: every later request of that token shares it. */
+interface Entry {
+  token: string;
+  checked: Readonly<{ ok: true; value: TokenPayload }>;
+}
 
 /**
  * `verifyToken` with a memory: a token string that verified recently skips the signature
@@ -28,27 +31,21 @@ type Entry = Readonly<{ ok: true; value: TokenPayload }>;
  * remote JWK Set's do, empty the cache). Token type, route requirements and revocation
  * are the callers' checks and run on every request, cache or not.
  *
- * Bounded by entry count (least recently used leave first), and each entry leaves at its
- * token's `exp`; a size of 0 turns the cache off.
+ * Bounded by entry count, least recently used leaving first (`Generations`); a size of 0
+ * turns the cache off. Keyed by the signature segment, which is short (so a lookup hashes
+ * 43 characters of an HS256 token, not all of it), and a hit counts only when the whole
+ * token is the one that verified.
  */
 export class VerifiedTokens {
-  private readonly cache: LRUCache<string, Entry> | undefined;
+  private readonly cache: Generations<Entry> | undefined;
   private version: number;
-  private inserted = 0;
 
-  /**
-   * `policy`: how tokens are verified, its keys included (the cache empties when their
-   * `version` changes). `clock`: the manager's, in milliseconds, so entries expire by the
-   * same clock that checks `exp`.
-   */
+  /** `policy`: how tokens are verified, its keys included (the cache empties when their `version` changes). */
   constructor(
     size: number,
     private readonly policy: VerifyPolicy,
-    clock: () => number = Date.now,
   ) {
-    // ttlResolution 0: lru-cache would otherwise start a timer every millisecond to cache its clock.
-    const options = { max: size, ttlResolution: 0, perf: { now: clock } };
-    this.cache = size > 0 ? new LRUCache<string, Entry>(options) : undefined;
+    this.cache = size > 0 ? new Generations<Entry>(size) : undefined;
     this.version = policy.keys.version;
   }
 
@@ -69,23 +66,21 @@ export class VerifiedTokens {
       cache.clear();
       this.version = policy.keys.version;
     }
-    const known = cache.get(token);
-    if (known !== undefined) {
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const known = cache.get(signature);
+    if (known !== undefined && known.token === token) {
       // Claims, policy and keys are as they were when it verified; only time has moved. (With
       // several issuers the time limits are the same for all: only issuer and audience differ.)
-      const late = timeFailure(known.value, now, policy);
-      if (late === undefined) return known;
-      cache.delete(token);
+      const late = timeFailure(known.checked.value, now, policy);
+      if (late === undefined) return known.checked;
+      cache.delete(signature);
       return late;
     }
     const checked = verifyToken(token, policy, now);
     if (!checked.ok) return checked;
-    const entry = deepFreeze(checked);
-    // Past exp (plus leeway) the token is refused anyway: its entry goes then, not when pushed out.
-    // Entries of tokens never seen again are swept once per `max` insertions, amortised O(1).
-    cache.set(token, entry, { ttl: Math.max(1, Math.ceil((entry.value.exp + policy.leeway - now) * 1000)) });
-    if (++this.inserted % cache.max === 0) cache.purgeStale();
-    return entry;
+    const frozen = deepFreeze(checked);
+    cache.set(signature, { token, checked: frozen });
+    return frozen;
   }
 }
 

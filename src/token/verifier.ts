@@ -24,7 +24,7 @@ export class TokenVerifier {
 
   constructor(settings: VerifierSettings) {
     const policy = verifyPolicyFor(settings.trust, settings.common, settings.maxTokenLength);
-    this.tokens = new VerifiedTokens(settings.tokenCacheSize, policy, settings.clock);
+    this.tokens = new VerifiedTokens(settings.tokenCacheSize, policy);
     this.clock = settings.clock;
     this.keys = policy.keys;
   }

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 
 /** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, one b64token, nothing else. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+/** A b64token alone: what follows `Bearer ` in the usual form, tested without a capture or a case fold. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * The bearer token of the `Authorization` header, or `undefined` for anything else:
@@ -12,6 +14,11 @@ export function bearerToken(request: IncomingMessage): string | undefined {
   const value = request.headers.authorization;
   if (!value) return undefined;
   if (repeatsAuthorization(request.rawHeaders)) return undefined;
+  // The usual form, `Bearer <token>`, is read without the regex's match array; any other is left to it.
+  if (value.startsWith('Bearer ') && value.charCodeAt(7) !== 32) {
+    const token = value.slice(7);
+    return B64TOKEN.test(token) ? token : undefined;
+  }
   return BEARER.exec(value)?.[1];
 }
 
