@@ -69,7 +69,9 @@ export class RemoteKeySet implements KeySource {
     return this.changes;
   }
 
-  keyFor(alg: unknown, kid: unknown): RingKey | Rejection {
+  readonly fetches = true;
+
+  keyFor(alg: unknown, kid: unknown, fetch = true): RingKey | Rejection {
     // An algorithm that is not configured is refused before anything is fetched.
     if (!this.algorithms.includes(alg as Algorithm)) return rejected('algorithm_not_allowed');
     const now = this.clock();
@@ -78,6 +80,7 @@ export class RemoteKeySet implements KeySource {
     const found = keys?.find(alg as Algorithm, kid);
     if (found === 'wrong_algorithm') return rejected('algorithm_not_allowed');
     if (found) return found;
+    if (!fetch) return rejected(keys ? 'signature_invalid' : 'key_source_unavailable');
     const pending = this.refresh(now);
     const code = keys ? 'signature_invalid' : 'key_source_unavailable';
     return pending ? { ok: false, code, pending } : rejected(code);

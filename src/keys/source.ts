@@ -38,8 +38,13 @@ export interface RingKey {
 export interface KeySource {
   /** Grows whenever the usable keys change, so anything cached from them (verified tokens) can be dropped. */
   readonly version: number;
-  /** The key for a token's `alg` and `kid` headers, or why there is none. */
-  keyFor(alg: unknown, kid: unknown): RingKey | Rejection;
+  /**
+   * The key for a token's `alg` and `kid` headers, or why there is none. A source that fetches
+   * keys starts a fetch for a key it does not know unless `fetch` is `false`.
+   */
+  keyFor(alg: unknown, kid: unknown, fetch?: boolean): RingKey | Rejection;
+  /** Whether `keyFor` may fetch: a refusal of a source that never does is final. */
+  readonly fetches?: boolean;
 }
 
 /** One issuer a manager trusts: the `iss` it names (or any, when undefined), its audience and its keys. */

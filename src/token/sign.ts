@@ -2,7 +2,7 @@ import { signatureOf } from '../keys/signature';
 import type { RingKey } from '../keys/source';
 
 /** The header and claims of a JWS as UTF-8 JSON in base64url (RFC 7515 §7.1). */
-const segment = (value: object): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+export const segment = (value: object): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 /**
  * Signs `claims` as they are (the caller has set `iat` and `exp`), stamping the key's
@@ -18,6 +18,10 @@ export function signToken(
 ): string {
   const { algorithm: alg, kid } = key;
   const typ = accessTokenType !== undefined && claims.type !== 'refresh' ? accessTokenType : 'JWT';
-  const input = `${segment(kid === undefined ? { alg, typ } : { alg, typ, kid })}.${segment(claims)}`;
+  const input = `${segment(headerOf(alg, typ, kid))}.${segment(claims)}`;
   return `${input}.${signatureOf(alg, key.signKey, input)}`;
 }
+
+/** The header this library writes: `alg`, `typ` and, when the key has one, `kid`, in that order. */
+export const headerOf = (alg: string, typ: string, kid: string | undefined): Record<string, string> =>
+  kid === undefined ? { alg, typ } : { alg, typ, kid };

@@ -1,8 +1,8 @@
 import { signatureValid } from '../keys/signature';
-import { type Checked, rejected } from '../shared/checked';
-import { isPlainObject } from '../shared/json';
+import { type Checked, type Rejection, rejected } from '../shared/checked';
+import { isPlainObject, parseJson, parseUnsigned } from '../shared/json';
 import { checkClaims, type TokenPayload } from './claims';
-import type { VerifyPolicy } from './trust';
+import type { KeyChoice, VerifyPolicy } from './trust';
 
 /** A JWS compact serialisation: three base64url parts, the last (the signature) may be empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -13,30 +13,33 @@ const JWT_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+j
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
 /**
- * Checks a token completely, cheapest checks first: length, shape, header, the key its
- * `iss`, `alg` and `kid` pick, the signature (`node:crypto` on the segments as sent, pinned to that key's
- * one algorithm), the `typ` the issuer's `accessTokenType` asks for, then claims. Header and payload
- * are decoded once. Never throws.
- * `now` is in (fractional) seconds.
+ * Checks a token completely, cheapest checks first: length, shape, header, the key it picks,
+ * the signature (`node:crypto` on the segments as sent, pinned to that key's one algorithm),
+ * the `typ` the issuer's `accessTokenType` asks for, then claims. A header this manager writes
+ * (`KeySelector.issued`) is not decoded at all. With one issuer the header alone picks the key,
+ * so the payload is parsed only once its signature holds; with several, `iss` picks the issuer
+ * and the payload is read first, bounded (`parseUnsigned`), as a header always is. Each segment
+ * is decoded at most once. Never throws. `now` is in (fractional) seconds.
  */
 export function verifyToken(token: string, policy: VerifyPolicy, now: number): Checked<TokenPayload> {
   if (token.length > policy.maxTokenLength) return rejected('token_too_long');
   if (!COMPACT_JWS.test(token)) return rejected('token_malformed');
   const headerEnd = token.indexOf('.');
   const payloadEnd = token.indexOf('.', headerEnd + 1);
-  const header = decodeSegment(token.slice(0, headerEnd));
-  const claims = decodeSegment(token.slice(headerEnd + 1, payloadEnd));
-  if (!isPlainObject(header) || !isPlainObject(claims)) return rejected('token_malformed');
-  const headerProblem = checkHeader(header);
-  if (headerProblem) return headerProblem;
+  const headerSegment = token.slice(0, headerEnd);
+  const payload = token.slice(headerEnd + 1, payloadEnd);
+  const issued = policy.keys.issued?.get(headerSegment);
+  const header = issued ? issued.header : parseUnsigned(decoded(headerSegment));
+  if (!isPlainObject(header)) return rejected('token_malformed');
   // jku, x5u, jwk and x5c are never read: the only keys are the configured ones.
-  const choice = policy.keys.select(header, claims);
+  const choice: KeyChoice = issued ? issued.choice : (checkHeader(header) ?? policy.keys.select(header, payload));
   if (!choice.ok) return choice;
   const { key } = choice;
-  const signed = token.slice(0, payloadEnd);
-  if (!signatureValid(key.algorithm, key.verifyKey, signed, token.slice(payloadEnd + 1))) {
+  if (!signatureValid(key.algorithm, key.verifyKey, token.slice(0, payloadEnd), token.slice(payloadEnd + 1))) {
     return rejected('signature_invalid');
   }
+  const claims = choice.claims ?? parseJson(decoded(payload));
+  if (!isPlainObject(claims)) return rejected('token_malformed');
   const claimPolicy = choice.policy ?? policy;
   if (claimPolicy.accessTokenType && !typeFits(header.typ, claims.type)) return rejected('token_type_invalid');
   return checkClaims(claims, now, claimPolicy);
@@ -53,7 +56,7 @@ function typeFits(typ: unknown, type: unknown): boolean {
 }
 
 /** `crit` names extensions we would have to understand (RFC 7515 §4.1.11): we understand none. */
-function checkHeader(header: Record<string, unknown>): Checked<never> | undefined {
+function checkHeader(header: Record<string, unknown>): Rejection | undefined {
   if (header.crit !== undefined) return rejected('token_malformed');
   const { typ, kid } = header;
   if (typ !== undefined && !(typeof typ === 'string' && JWT_TYPES.has(typ.toLowerCase()))) {
@@ -63,11 +66,5 @@ function checkHeader(header: Record<string, unknown>): Checked<never> | undefine
   return undefined;
 }
 
-/** The decoded JSON of one base64url segment, or `undefined` when it is not JSON. */
-function decodeSegment(segment: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
+/** The text of one base64url segment. */
+const decoded = (segment: string): string => Buffer.from(segment, 'base64url').toString('utf8');
