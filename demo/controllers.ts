@@ -36,7 +36,7 @@ export class AuthController {
     const user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
-    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
+    const tokens = await this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
     return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' };
   }
 

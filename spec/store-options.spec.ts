@@ -87,7 +87,7 @@ describe('store options: unknown options and options of the wrong type are refus
 
   it('refuses, for the Redis stores, a client that is not an ioredis client (a URL, say)', () => {
     expect(refusal(() => new RedisRevocationStore('redis://localhost:6379' as never))).to.equal(
-      'routing-controllers-login: RedisRevocationStore: the client is not an ioredis client (it has no set, get, exists): give one, e.g. new Redis(process.env.REDIS_URL).',
+      'routing-controllers-login: RedisRevocationStore: the client is not an ioredis client (it has no eval): give one, e.g. new Redis(process.env.REDIS_URL).',
     );
     expect(refusal(() => new RedisThrottleStore(undefined as never))).to.contain(
       'RedisThrottleStore: the client is not an ioredis client (it has no eval, del)',

@@ -46,7 +46,13 @@ export {
   type RedisRevocationStoreOptions,
 } from './revocation/redis-store';
 export type { TokenPair } from './revocation/rotation';
-export type { RevocationLookup, RevocationStore } from './revocation/store';
+export type {
+  RevocationLookup,
+  RevocationStore,
+  RotationOutcome,
+  RotationRequest,
+  SessionRecord,
+} from './revocation/store';
 export type { Clock } from './shared/clock';
 export type { Duration } from './shared/duration';
 export {

@@ -70,9 +70,10 @@ export class LoginManager<TUser = unknown> {
 
   /**
    * A login's tokens, in one new family: an access token (`fresh` if asked) and a refresh
-   * token, each with its default lifetime. A reused refresh token later revokes both.
+   * token, each with its default lifetime, recorded in the store as one of the user's logins.
+   * A reused refresh token later revokes both.
    */
-  createTokens(request: TokenPairRequest): TokenPair {
+  createTokens(request: TokenPairRequest): Promise<TokenPair> {
     return createTokens(this.auth, request);
   }
 

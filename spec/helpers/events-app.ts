@@ -37,7 +37,7 @@ class EventsController {
       form.password === PASSWORD ? users.load(SUB) : undefined,
     );
     if (!account) throw new InvalidCredentialsError();
-    const { accessToken, refreshToken } = manager.createTokens({ data: { sub: account.email }, acr: 'mfa' });
+    const { accessToken, refreshToken } = await manager.createTokens({ data: { sub: account.email }, acr: 'mfa' });
     return { access_token: accessToken, refresh_token: refreshToken };
   }
 

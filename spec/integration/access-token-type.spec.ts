@@ -75,7 +75,7 @@ describe('accessTokenType: at+jwt (RFC 9068)', () => {
   it('issues access tokens with typ at+jwt and refresh tokens with typ JWT, however they are made', async () => {
     expect(typOf(issuer.createAccessToken({ data: { sub: 'ada' } }))).to.equal('at+jwt');
     expect(typOf(issuer.createRefreshToken({ data: { sub: 'ada' } }))).to.equal('JWT');
-    const pair = issuer.createTokens({ data: { sub: 'ada' } });
+    const pair = await issuer.createTokens({ data: { sub: 'ada' } });
     expect([typOf(pair.accessToken), typOf(pair.refreshToken)]).to.deep.equal(['at+jwt', 'JWT']);
     const renewed = await request(app)
       .post('/at/refresh')

@@ -380,14 +380,11 @@ onEveryServer('DPoP required, off, with nonces, and a failing replay store', (se
 
   it('fails closed with 503 when the store cannot say whether a proof was used', async () => {
     server.expectServerErrors();
-    const store = new MemoryRevocationStore() as RevocationStore;
-    const failing: RevocationStore = {
-      add: (jti, at) => store.add(jti, at),
-      has: (jti) => store.has(jti),
-      setCutoff: (sub, cutoff, at) => store.setCutoff(sub, cutoff, at),
-      cutoff: (sub) => store.cutoff(sub),
+    const store = new MemoryRevocationStore();
+    // Every method of a working store but DPoP's, which cannot answer.
+    const failing: RevocationStore = Object.assign(Object.create(store) as RevocationStore, {
       firstUse: () => Promise.reject(new Error('connection lost')),
-    };
+    });
     const origin = await serve({
       dpop: 'allowed',
       revocationStore: failing,
@@ -426,14 +423,8 @@ describe('DPoP options', () => {
     refused({ dpop: { maxAge: 0 } }, /`dpop\.maxAge`/);
     refused({ dpop: 'allowed', useHeader: false, useCookie: true }, /`dpop` needs `useHeader`/);
     refused({ dpop: 'required', useCookie: true }, /`dpop: 'required'` with `useCookie`/);
-    const { firstUse: _f, ...withoutFirstUse } = new MemoryRevocationStore() as unknown as Record<string, unknown>;
-    const store = {
-      add() {},
-      has: () => false,
-      setCutoff() {},
-      cutoff: () => undefined,
-      ...withoutFirstUse,
-    };
+    // Every method of a store but firstUse.
+    const store = Object.assign(Object.create(new MemoryRevocationStore()), { firstUse: undefined });
     refused(
       { dpop: 'allowed', revocationStore: store, rotateRefreshTokens: false },
       /`revocationStore` has no firstUse method/,

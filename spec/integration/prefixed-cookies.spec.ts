@@ -25,8 +25,8 @@ const manager = new LoginManager<Account>({
 @JsonController('/prefixed')
 class PrefixedController {
   @Post('/login')
-  login(@Res() response: HttpExchange) {
-    const tokens = manager.createTokens({ data: { sub: 'john@example.com' } });
+  async login(@Res() response: HttpExchange) {
+    const tokens = await manager.createTokens({ data: { sub: 'john@example.com' } });
     manager.setCookie(response, tokens.accessToken, { persistent: true });
     return { ok: true };
   }

@@ -145,34 +145,17 @@ onEveryServer('revocation', (server) => {
   });
 
   describe('when the store fails', () => {
-    const hanging: RevocationStore = {
-      add: () => new Promise(() => {}),
-      has: () => new Promise(() => {}),
-      setCutoff: () => new Promise(() => {}),
-      cutoff: () => new Promise(() => {}),
-      retire: () => new Promise(() => {}),
-      retiredAt: () => new Promise(() => {}),
+    /** A store whose every method answers `answer()`, or the memory store's. */
+    const storeAnswering = (answer: (() => Promise<never>) | undefined, memory = new MemoryRevocationStore()) => {
+      const methods = ['revoke', 'lookup', 'revokeAll', 'startSession', 'rotate', 'endSession', 'sessions'] as const;
+      return Object.fromEntries(
+        methods.map((name) => [
+          name,
+          (...args: unknown[]) => (answer ? answer() : (memory[name] as (...a: unknown[]) => unknown)(...args)),
+        ]),
+      ) as unknown as RevocationStore;
     };
-    const broken: RevocationStore = {
-      add: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      has: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      setCutoff: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      cutoff: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      retire: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-      retiredAt: async () => {
-        throw new Error('ECONNREFUSED');
-      },
-    };
+    const hanging = storeAnswering(() => new Promise<never>(() => {}));
 
     it('answers 503 within the timeout when the store hangs, accepting nothing', async () => {
       server.expectServerErrors();
@@ -198,14 +181,11 @@ onEveryServer('revocation', (server) => {
       server.expectServerErrors();
       let failing = true;
       const memory = new MemoryRevocationStore();
-      const flaky: RevocationStore = {
-        add: (...args) => (failing ? broken.add(...args) : memory.add(...args)),
-        has: (...args) => (failing ? broken.has(...args) : memory.has(...args)),
-        setCutoff: (...args) => (failing ? broken.setCutoff(...args) : memory.setCutoff(...args)),
-        cutoff: (...args) => (failing ? broken.cutoff(...args) : memory.cutoff(...args)),
-        retire: (...args) => (failing ? broken.retire!(...args) : memory.retire(...args)),
-        retiredAt: (...args) => (failing ? broken.retiredAt!(...args) : memory.retiredAt(...args)),
-      };
+      const broken = storeAnswering(() => Promise.reject(new Error('ECONNREFUSED')));
+      const working = storeAnswering(undefined, memory);
+      const flaky = new Proxy(working, {
+        get: (target, name) => (failing ? broken : target)[name as keyof RevocationStore],
+      });
       const errors: unknown[] = [];
       const warnings: unknown[] = [];
       const { manager, me, token } = setup(server, {

@@ -68,7 +68,10 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
   describe(name, () => {
     it('rotates: each use returns a new refresh token of the same login, and retires the one used', async () => {
       const [a] = pair() as [ReturnType<typeof instance>];
-      const login = a.manager.createTokens({ data: { sub: 'john@example.com', tenant: 'acme' }, scopes: ['read'] });
+      const login = await a.manager.createTokens({
+        data: { sub: 'john@example.com', tenant: 'acme' },
+        scopes: ['read'],
+      });
       const first = (await a.refresh(login.refreshToken).expect(200)).body;
       expect(first.refresh_token).not.to.equal(login.refreshToken);
       const [old, next] = [decode(login.refreshToken), decode(first.refresh_token)];
@@ -83,9 +86,9 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
 
     it('answers a retired refresh token 401 refresh_token_reused, revokes the whole login, and logs it', async () => {
       const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
-      const login = a.manager.createTokens({ data: { sub: 'john@example.com' }, fresh: true });
+      const login = await a.manager.createTokens({ data: { sub: 'john@example.com' }, fresh: true });
       const rotated = (await a.refresh(login.refreshToken).expect(200)).body;
-      const other = b.manager.createTokens({ data: { sub: 'john@example.com' } });
+      const other = await b.manager.createTokens({ data: { sub: 'john@example.com' } });
 
       const reused = await b.refresh(login.refreshToken).expect(401);
       expect(reused.body).to.include({ code: 'refresh_token_reused' });
@@ -101,7 +104,7 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
     it('lets exactly one of two concurrent uses of a refresh token win', async () => {
       const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
       for (let round = 0; round < 5; round += 1) {
-        const { refreshToken } = a.manager.createTokens({ data: { sub: 'jane@example.com' } });
+        const { refreshToken } = await a.manager.createTokens({ data: { sub: 'jane@example.com' } });
         const answers = await Promise.all([a.refresh(refreshToken), b.refresh(refreshToken)]);
         const statuses = answers.map((answer) => answer.status).sort();
         expect(statuses, `round ${round}`).to.deep.equal([200, 401]);
@@ -130,7 +133,7 @@ describe('refresh-token rotation with reuse detection', () => {
       clock: clock.now,
       revocationStore: new MemoryRevocationStore({ clock: clock.now }),
     });
-    let { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    let { refreshToken } = await manager.createTokens({ data: { sub: 'john@example.com' } });
     for (let day = 0; day < 29; day += 1) {
       clock.advance(86_400_000);
       ({ refreshToken } = await manager.refreshTokens(refreshToken));
@@ -140,9 +143,24 @@ describe('refresh-token rotation with reuse detection', () => {
     expect(ended.code).to.equal('token_expired');
   });
 
+  it('keeps one store entry for a login however often it refreshes: 5 000 rotations hold what one does', async () => {
+    const clock = frozenClock();
+    const store = new MemoryRevocationStore({ clock: clock.now });
+    const { manager } = instance({ clock: clock.now, revocationStore: store });
+    let { refreshToken } = await manager.createTokens({ data: { sub: 'john@example.com' } });
+    ({ refreshToken } = await manager.refreshTokens(refreshToken));
+    const afterOne = store.size;
+    for (let i = 0; i < 5000; i += 1) {
+      clock.advance(1000);
+      ({ refreshToken } = await manager.refreshTokens(refreshToken));
+    }
+    expect(store.size).to.equal(afterOne);
+    expect(afterOne).to.equal(1);
+  });
+
   it('keeps refreshAccessToken working without rotating, and refuses a rotated-away token there too', async () => {
     const { manager } = instance();
-    const { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    const { refreshToken } = await manager.createTokens({ data: { sub: 'john@example.com' } });
     await manager.refreshAccessToken(refreshToken);
     await manager.refreshAccessToken(refreshToken);
     const rotated = await manager.refreshTokens(refreshToken);
@@ -168,46 +186,49 @@ describe('refresh-token rotation with reuse detection', () => {
     expect(decode(rotated.refreshToken).fam).to.equal(decode(token).fam);
   });
 
-  it('refuses, at construction, a store that cannot retire tokens, unless rotation is off', () => {
-    const legacy: RevocationStore = {
+  it('refuses, at construction, a store of the 0.1 interface, naming what it lacks', () => {
+    const legacy = {
       add: async () => {},
       has: async () => false,
       setCutoff: async () => {},
       cutoff: async () => undefined,
-    };
-    expect(() => instance({ revocationStore: legacy })).to.throw(
-      LoginConfigurationError,
-      /retire.*rotateRefreshTokens: false/,
-    );
-    expect(() => instance({ revocationStore: legacy, rotateRefreshTokens: false })).not.to.throw();
+    } as unknown as RevocationStore;
+    for (const rotateRefreshTokens of [true, false]) {
+      expect(() => instance({ revocationStore: legacy, rotateRefreshTokens })).to.throw(
+        LoginConfigurationError,
+        /revocationStore` lacks revoke, lookup, revokeAll, startSession, rotate, endSession, sessions.*replaced in 0\.2/,
+      );
+    }
   });
 
-  it('fails closed with a 503 when the store cannot retire the refresh token', async () => {
+  it('fails closed with a 503 when the store cannot rotate the login', async () => {
     const memory = new MemoryRevocationStore();
-    const failingRetire: RevocationStore = {
-      add: (...args) => memory.add(...args),
-      has: (...args) => memory.has(...args),
-      setCutoff: (...args) => memory.setCutoff(...args),
-      cutoff: (...args) => memory.cutoff(...args),
-      retiredAt: (...args) => memory.retiredAt(...args),
-      retire: async () => {
+    const failingRotate: RevocationStore = {
+      revoke: (...args) => memory.revoke(...args),
+      lookup: (...args) => memory.lookup(...args),
+      revokeAll: (...args) => memory.revokeAll(...args),
+      startSession: (...args) => memory.startSession(...args),
+      endSession: (...args) => memory.endSession(...args),
+      sessions: (...args) => memory.sessions(...args),
+      rotate: async () => {
         throw new Error("READONLY You can't write against a read only replica.");
       },
     };
     const { manager, refresh } = instance({
-      revocationStore: failingRetire,
+      revocationStore: failingRotate,
       logger: { error: () => {}, warn: () => {} },
     });
-    const { refreshToken } = manager.createTokens({ data: { sub: 'john@example.com' } });
+    const { refreshToken } = await manager.createTokens({ data: { sub: 'john@example.com' } });
     const refused = await refresh(refreshToken).expect(503);
     expect(refused.body).to.include({ code: 'store_unavailable' });
     expect(refused.text).not.to.include(refreshToken);
   });
 
-  it('refuses unknown keys in createTokens, naming the right one', () => {
+  it('refuses unknown keys in createTokens, naming the right one', async () => {
     const { manager } = instance();
-    expect(() => manager.createTokens({ data: { sub: 'u' }, expiresIn: 60 } as never)).to.throw(
-      TypeError,
+    const error = await manager.createTokens({ data: { sub: 'u' }, expiresIn: 60 } as never).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.match(
       /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\?, acr\? \}/,
     );
   });

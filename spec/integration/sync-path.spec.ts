@@ -38,7 +38,7 @@ describe('the request path stays synchronous while every answer is', () => {
 
   it('stays synchronous for an access token of createTokens (a family to look up) and after its family is revoked', async () => {
     const { manager } = setup();
-    const { accessToken } = manager.createTokens({ data: { sub: 'ada' } });
+    const { accessToken } = await manager.createTokens({ data: { sub: 'ada' } });
     expect(manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.equal(true);
     await manager.logout(action(`Bearer ${accessToken}`).request);
     expect(() => manager.authorizationChecker(action(`Bearer ${accessToken}`), roles)).to.throw(

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { MemoryRevocationStore } from '../../src/revocation/memory-store';
+import type { RotationRequest } from '../../src/revocation/store';
 import { ExpiryHeap } from '../../src/shared/expiry-heap';
 import { frozenClock } from '../helpers/clock';
+import { storeContract } from './store-contract';
+
+const DAY = 86_400_000;
 
 describe('revocation/expiry-heap: ExpiryHeap', () => {
   it('pops expired items earliest first, matching a sorted model over random input (seeded)', () => {
@@ -28,57 +32,93 @@ describe('revocation/expiry-heap: ExpiryHeap', () => {
   });
 });
 
+/** Entries the store holds, and the heap entries that will remove them: both must stay bounded. */
+const held = (store: MemoryRevocationStore) => ({
+  size: store.size,
+  heap: (store as unknown as { expiries: { length: number } }).expiries.length,
+});
+
 describe('revocation/memory-store: MemoryRevocationStore', () => {
-  it('remembers a revoked jti until its expiry, then forgets it', async () => {
+  describe('the RevocationStore contract', () => {
+    storeContract(() => {
+      const clock = frozenClock();
+      return { store: new MemoryRevocationStore({ clock: clock.now }), clock };
+    });
+  });
+
+  it('remembers a revoked id until its expiry, then forgets it', () => {
     const clock = frozenClock();
     const store = new MemoryRevocationStore({ clock: clock.now });
-    await store.add('a', clock.ms + 1000);
-    expect(await store.has('a')).to.equal(true);
-    expect(await store.has('b')).to.equal(false);
+    store.revoke('u', 'a', clock.ms + 1000);
+    expect(store.lookup('u', 'a', undefined).revoked).to.equal(true);
     clock.advance(999);
-    expect(await store.has('a')).to.equal(true);
+    expect(store.lookup('u', 'a', undefined).revoked).to.equal(true);
     clock.advance(1);
-    expect(await store.has('a')).to.equal(false);
-    expect(store.size).to.equal(0);
+    expect(store.lookup('u', 'a', undefined).revoked).to.equal(false);
+    expect(held(store)).to.deep.equal({ size: 0, heap: 0 });
   });
 
-  it('ignores an entry that has already expired', async () => {
+  it('ignores an entry that has already expired, and keeps the later expiry of an id revoked twice', () => {
     const clock = frozenClock();
     const store = new MemoryRevocationStore({ clock: clock.now });
-    await store.add('old', clock.ms);
+    store.revoke('u', 'old', clock.ms);
     expect(store.size).to.equal(0);
-  });
-
-  it('keeps the newest cut-off of a user, with its own expiry', async () => {
-    const clock = frozenClock();
-    const store = new MemoryRevocationStore({ clock: clock.now });
-    await store.setCutoff('u', 100, clock.ms + 1000);
-    await store.setCutoff('u', 200, clock.ms + 5000);
-    expect(await store.cutoff('u')).to.equal(200);
+    store.revoke('u', 'twice', clock.ms + 5000);
+    store.revoke('u', 'twice', clock.ms + 1000);
     clock.advance(1000);
-    expect(await store.cutoff('u')).to.equal(200);
+    expect(store.lookup('u', 'twice', undefined).revoked).to.equal(true);
     clock.advance(4000);
-    expect(await store.cutoff('u')).to.equal(undefined);
-    expect(await store.cutoff('nobody')).to.equal(undefined);
+    expect(store.lookup('u', 'twice', undefined).revoked).to.equal(false);
   });
 
-  it('keeps jti and user entries apart', async () => {
-    const store = new MemoryRevocationStore();
-    await store.setCutoff('x', 1, Date.now() + 1000);
-    expect(await store.has('x')).to.equal(false);
-  });
-
-  it('retires a refresh token once: of concurrent calls exactly one gets undefined, until its expiry', async () => {
+  it('forgets a login once its tokens expire (keepUntil), and a cut-off at its expiry', () => {
     const clock = frozenClock();
     const store = new MemoryRevocationStore({ clock: clock.now });
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => store.retire('r', clock.ms + i, clock.ms + 1000)),
-    );
-    expect(results.filter((result) => result === undefined)).to.have.length(1);
-    expect(results.filter((result) => result === clock.ms)).to.have.length(9);
-    expect(await store.retiredAt('r')).to.equal(clock.ms);
-    expect(await store.has('r')).to.equal(false);
-    clock.advance(1000);
-    expect(await store.retiredAt('r')).to.equal(undefined);
+    store.startSession('u', { id: 'f', started: clock.ms, refreshed: clock.ms, generation: 0 }, clock.ms + DAY, 20, 0);
+    store.revokeAll('v', clock.ms, clock.ms + 2 * DAY, clock.ms + 2 * DAY);
+    clock.advance(DAY);
+    expect(store.sessions('u')).to.deep.equal([]);
+    expect(store.lookup('v', 'j', undefined).cutoff).to.equal(clock.ms - DAY);
+    clock.advance(DAY);
+    expect(held(store)).to.deep.equal({ size: 0, heap: 0 });
+  });
+
+  it('holds one record for a login however often it rotates: 60 000 rotations cost what one does', () => {
+    const clock = frozenClock();
+    const store = new MemoryRevocationStore({ clock: clock.now });
+    // The login's refresh tokens all end when the first does (rotation keeps `exp`).
+    const end = clock.ms + 30 * DAY;
+    const rotation = (generation: number): RotationRequest => ({
+      family: 'f',
+      generation,
+      now: clock.ms,
+      graceMs: 30_000,
+      keepUntil: end,
+      endedUntil: clock.ms + 30 * DAY,
+      limit: 20,
+    });
+    store.rotate('u', rotation(0));
+    const afterOne = held(store);
+    for (let generation = 1; generation <= 60_000; generation += 1) {
+      clock.advance(10);
+      expect(store.rotate('u', rotation(generation)).outcome).to.equal('rotated');
+    }
+    expect(held(store)).to.deep.equal(afterOne);
+    expect(afterOne).to.deep.equal({ size: 1, heap: 1 });
+  });
+
+  it('stays bounded under many logins of many users: each leaves once its tokens expire', () => {
+    const clock = frozenClock();
+    const store = new MemoryRevocationStore({ clock: clock.now });
+    for (let i = 0; i < 15_000; i += 1) {
+      const session = { id: `f${i}`, started: clock.ms, refreshed: clock.ms, generation: 0 };
+      store.startSession(`user-${i % 500}`, session, clock.ms + DAY, 20, clock.ms + DAY);
+      clock.advance(1);
+    }
+    // 20 live logins for each of 500 users; the 10 beyond 20 ended, each refused until its tokens expire.
+    expect(store.sessions('user-7')).to.have.length(20);
+    expect(store.size).to.equal(500 * 20 + 500 * 10);
+    clock.advance(DAY);
+    expect(held(store)).to.deep.equal({ size: 0, heap: 0 });
   });
 });

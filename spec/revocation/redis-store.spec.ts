@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { Get, JsonController } from 'routing-controllers';
-import { LoggedIn, LoginManager, RedisRevocationStore, User } from 'routing-controllers-login';
+import { LoggedIn, LoginManager, RedisRevocationStore, type RotationRequest, User } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
+import { frozenClock } from '../helpers/clock';
 import { HS256_SECRET } from '../helpers/keys';
 import { OwnRedisServer, redisServerBinary } from '../helpers/redis-server';
 import {
@@ -15,8 +17,14 @@ import {
   uniquePrefix,
 } from '../helpers/redis-targets';
 import { type Account, accountLoader } from '../helpers/users';
+import { storeContract } from './store-contract';
 
 const users = accountLoader();
+const DAY = 86_400_000;
+
+/** The key base of a user, as the store makes it: the prefix and a hash tag of the user's digest. */
+const baseOf = (prefix: string, sub: string) =>
+  `${prefix}{${createHash('sha256').update(sub).digest('base64url').slice(0, 22)}}:`;
 
 @LoggedIn()
 @Service()
@@ -47,112 +55,159 @@ function instance(client: RedisClient, prefix: string, storeTimeout = 1000) {
   return { client, manager, app, me, logs };
 }
 
+/** The keys of one user: on a Cluster, asked of every master (one of them holds the user's slot). */
+async function keysOf(client: RedisClient, base: string): Promise<string[]> {
+  const nodes = 'nodes' in client ? client.nodes('master') : [client];
+  return (await Promise.all(nodes.map((node) => node.keys(`${base}*`)))).flat();
+}
+
+/** `client`, counting the commands sent through it. */
+function counting(client: RedisClient) {
+  const calls: string[] = [];
+  const proxy = new Proxy(client, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function' || typeof name !== 'string' || !/^eval/.test(name)) return value;
+      return (...args: unknown[]) => {
+        calls.push(name);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { proxy, calls };
+}
+
 describeOnRedis('RedisRevocationStore', (target) => {
-  const prefix = uniquePrefix('revocation');
+  const prefix = () => uniquePrefix('revocation');
   let a: ReturnType<typeof instance>;
   let b: ReturnType<typeof instance>;
 
   before(() => {
-    a = instance(target.connect(), prefix);
-    b = instance(target.connect(), prefix);
+    const shared = prefix();
+    a = instance(target.connect(), shared);
+    b = instance(target.connect(), shared);
   });
 
-  it('stores a revocation with a TTL equal to the token remaining lifetime', async () => {
-    const store = new RedisRevocationStore(a.client, { prefix });
-    await store.add('jti-1', Date.now() + 60_000);
-    expect(await store.has('jti-1')).to.equal(true);
-    expect(await store.has('jti-2')).to.equal(false);
-    const ttl = await a.client.pttl(`${prefix}jti:jti-1`);
-    expect(ttl).to.be.within(58_000, 60_000);
-  });
-
-  it('does not store what has already expired', async () => {
-    const store = new RedisRevocationStore(a.client, { prefix });
-    await store.add('gone', Date.now() - 1);
-    expect(await a.client.exists(`${prefix}jti:gone`)).to.equal(0);
-  });
-
-  it('stores cut-offs with their TTL', async () => {
-    const store = new RedisRevocationStore(a.client, { prefix });
-    await store.setCutoff('user@example.com', 1_234_567, Date.now() + 5_000);
-    expect(await store.cutoff('user@example.com')).to.equal(1_234_567);
-    expect(await store.cutoff('nobody@example.com')).to.equal(undefined);
-    expect(await a.client.pttl(`${prefix}sub:user@example.com`)).to.be.within(3_000, 5_000);
-  });
-
-  /** `a.client`, counting the commands called through it; `extra` overrides some of its members. */
-  const counted = (calls: string[], extra: Record<string, unknown> = {}) =>
-    new Proxy(a.client, {
-      get(client, name, receiver) {
-        if (name in extra) return extra[name as string];
-        const value = Reflect.get(client, name, receiver);
-        if (typeof value !== 'function' || typeof name !== 'string') return value;
-        return (...args: unknown[]) => {
-          calls.push(name);
-          return value.apply(client, args);
-        };
-      },
+  describe('the RevocationStore contract', () => {
+    storeContract(() => {
+      const clock = frozenClock();
+      return { store: new RedisRevocationStore(a.client, { prefix: prefix(), clock: clock.now }), clock };
     });
+  });
 
-  /** The commands each store made for a revoked token with a cut-off, then for one without either. */
-  async function lookupCommands(clients: (calls: string[]) => RedisClient[], jti = 'lookup-jti') {
+  it('gives every key a TTL until the time it was given, the user in a hash tag and no email in a key name', async () => {
+    const own = prefix();
+    const store = new RedisRevocationStore(a.client, { prefix: own });
     const now = Date.now();
-    const seed = new RedisRevocationStore(a.client, { prefix });
-    await seed.add(jti, now + 60_000);
-    await seed.setCutoff('lookup@example.com', 42, now + 60_000);
-    const calls: string[] = [];
-    const used: string[][] = [];
-    for (const client of clients(calls)) {
-      const store = new RedisRevocationStore(client, { prefix });
-      calls.length = 0;
-      expect(await store.lookup(jti, 'lookup@example.com')).to.deep.equal({ revoked: true, cutoff: 42 });
-      expect(await store.lookup('other-jti', 'nobody@example.com')).to.deep.equal({
-        revoked: false,
-        cutoff: undefined,
-      });
-      used.push([...new Set(calls.filter((name) => name !== 'on' && name !== 'listenerCount'))].sort());
+    await store.revoke('ann@example.com', 'jti-1', now + 60_000);
+    await store.revokeAll('bob@example.com', now, now + 5_000, now + 5_000);
+    const session = { id: 'fam-1', started: now, refreshed: now, generation: 0 };
+    await store.startSession('ann@example.com', session, now + 30_000, 20, now + 30_000);
+    const ann = baseOf(own, 'ann@example.com');
+    expect(await a.client.pttl(`${ann}r:jti-1`)).to.be.within(58_000, 60_000);
+    expect(await a.client.pttl(`${baseOf(own, 'bob@example.com')}c`)).to.be.within(3_000, 5_000);
+    expect(await a.client.pttl(`${ann}s:fam-1`)).to.be.within(28_000, 30_000);
+    expect(await a.client.pttl(`${ann}i`)).to.be.within(28_000, 30_000);
+    const keys = [...(await keysOf(a.client, ann)), ...(await keysOf(a.client, baseOf(own, 'bob@example.com')))];
+    expect(keys).to.have.length(4);
+    expect(keys.join(' ')).not.to.include('example.com');
+  });
+
+  it('answers a request in one command, for a plain token and for a token of a login', async () => {
+    const { proxy, calls } = counting(a.client);
+    const store = new RedisRevocationStore(proxy, { prefix: prefix() });
+    await store.lookup('warm@example.com', 'jti', undefined); // Redis learns the script (EVALSHA, then EVAL)
+    calls.length = 0;
+    await store.lookup('ann@example.com', 'jti', undefined);
+    await store.lookup('ann@example.com', 'jti', 'fam');
+    expect(calls).to.deep.equal(['evalsha', 'evalsha']);
+  });
+
+  it('holds the same two keys for a login however often it rotates', async () => {
+    const own = prefix();
+    const store = new RedisRevocationStore(a.client, { prefix: own });
+    const now = Date.now();
+    const rotation = (generation: number): RotationRequest => ({
+      family: 'fam',
+      generation,
+      now: now + generation,
+      graceMs: 30_000,
+      keepUntil: now + DAY,
+      endedUntil: now + DAY,
+      limit: 20,
+    });
+    await store.rotate('ann@example.com', rotation(0));
+    const base = baseOf(own, 'ann@example.com');
+    const afterOne = await keysOf(a.client, base);
+    const pipeline = [];
+    for (let generation = 1; generation <= 2000; generation += 1) {
+      pipeline.push(store.rotate('ann@example.com', rotation(generation)));
     }
-    return used;
-  }
+    expect(new Set((await Promise.all(pipeline)).map((o) => o.outcome))).to.deep.equal(new Set(['rotated']));
+    expect((await keysOf(a.client, base)).sort()).to.deep.equal(afterOne.sort());
+    expect(afterOne).to.have.length(2);
+  });
 
-  if (!target.cluster) {
-    it('reads a revocation and a cut-off in one MGET, and apart on a cluster or a client without mget', async () => {
-      const used = await lookupCommands((calls) => [
-        counted(calls),
-        counted(calls, { isCluster: true }),
-        counted(calls, { mget: undefined }),
-      ]);
-      expect(used).to.deep.equal([['mget'], ['exists', 'get'], ['exists', 'get']]);
-    });
-  } else {
-    it('reads a revocation and a cut-off apart, as the cluster refuses one MGET of keys in two slots (CROSSSLOT)', async () => {
-      // A token id whose key is in another slot than the user's, as almost every one is.
-      const subSlot = await a.client.cluster('KEYSLOT', `${prefix}sub:lookup@example.com`);
-      let jti = 'lookup-jti';
-      for (let n = 0; (await a.client.cluster('KEYSLOT', `${prefix}jti:${jti}`)) === subSlot; n += 1)
-        jti = `lookup-jti-${n}`;
-      const both = a.client.mget(`${prefix}jti:${jti}`, `${prefix}sub:lookup@example.com`);
-      expect(
-        await both.then(
-          () => 'answered',
-          (error: Error) => error.message,
-        ),
-      ).to.match(/^CROSSSLOT/);
-      expect(await lookupCommands((calls) => [counted(calls)], jti)).to.deep.equal([['exists', 'get']]);
-    });
-  }
-
-  it('retires a refresh token once across connections (SET NX), with the token lifetime as TTL', async () => {
-    const stores = [a, b].map((side) => new RedisRevocationStore(side.client, { prefix }));
-    const at = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (stores[i % 2] as RedisRevocationStore).retire('r-1', at + i, at + 60_000)),
+  it('lets exactly one of concurrent refreshes on two connections rotate', async () => {
+    const own = prefix();
+    const stores = [a, b].map((side) => new RedisRevocationStore(side.client, { prefix: own }));
+    const now = Date.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (stores[i % 2] as RedisRevocationStore).rotate('ann@example.com', {
+          family: 'fam',
+          generation: 0,
+          now,
+          graceMs: 0,
+          keepUntil: now + DAY,
+          endedUntil: now + DAY,
+          limit: 20,
+        }),
+      ),
     );
-    expect(results.filter((result) => result === undefined)).to.have.length(1);
-    const first = await stores[0]?.retiredAt('r-1');
-    expect(results.filter((result) => result === first)).to.have.length(9);
-    expect(await a.client.pttl(`${prefix}retired:r-1`)).to.be.within(58_000, 60_000);
-    expect(await stores[1]?.retiredAt('r-2')).to.equal(undefined);
+    expect(outcomes.filter((o) => o.outcome === 'rotated')).to.have.length(1);
+    expect(outcomes.filter((o) => o.outcome === 'reused')).to.have.length(1);
+    expect(outcomes.filter((o) => o.outcome === 'ended')).to.have.length(18);
+  });
+
+  it('treats a value it did not write as an outage (503, logged once), never as "not revoked"', async () => {
+    const own = prefix();
+    const app = instance(target.connect(), own);
+    {
+      const token = app.manager.createAccessToken({ data: { sub: 'john@example.com' } });
+      await app.me(token).expect(200);
+      const base = baseOf(own, 'john@example.com');
+      for (const write of [
+        () => app.client.set(`${base}c`, 'not-a-number'),
+        () => app.client.set(`${base}c`, '-Infinity'),
+        () => app.client.set(`${base}c`, ''),
+        async () => {
+          await app.client.del(`${base}c`);
+          await app.client.hset(`${base}c`, 'x', '1');
+        },
+      ]) {
+        await write();
+        const refused = await app.me(token).expect(503);
+        expect(refused.body).to.include({ code: 'store_unavailable' });
+      }
+      await app.client.del(`${base}c`);
+      await app.me(token).expect(200);
+      // A login's record whose generation is not a number, and a refused id that is not "1".
+      const { accessToken } = await app.manager.createTokens({ data: { sub: 'john@example.com' } });
+      const family = (
+        JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as {
+          fam: string;
+        }
+      ).fam;
+      await app.client.hset(`${base}s:${family}`, 'g', 'x', 'r', '1');
+      await app.me(accessToken).expect(503);
+      await app.client.del(`${base}s:${family}`);
+      await app.me(accessToken).expect(200);
+      await app.client.set(`${base}r:${family}`, 'yes');
+      await app.me(accessToken).expect(503);
+      expect(app.logs.errors).to.have.length(1);
+      expect(app.logs.errors[0]).to.match(/not one the library wrote/);
+    }
   });
 
   it('refuses on instance B a token revoked through instance A', async () => {
@@ -174,7 +229,7 @@ describeOnRedis('RedisRevocationStore', (target) => {
 });
 
 // A server of its own that it stops and starts again: one node (a cluster's failover is another story).
-const single = redisTargets().find((target) => !target.cluster) as RedisTarget;
+const single = redisTargets().find((candidate) => !candidate.cluster) as RedisTarget;
 const binary = redisServerBinary();
 const describeWithServer = single.configured && binary ? describe : describe.skip;
 

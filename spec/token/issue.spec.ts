@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { TokenPayload } from '../../src/token/claims';
+import { issuedAtMs } from '../../src/token/ids';
 import { type IssuePolicy, newClaims, renewedClaims } from '../../src/token/issue';
 
 describe('token/issue', () => {
@@ -10,11 +11,29 @@ describe('token/issue', () => {
     newClaims('createAccessToken', request as never, 'access', p);
 
   describe('newClaims', () => {
-    it('adds iat (with milliseconds), exp from the default lifetime, a jti and the type; keeps the other data', () => {
+    it('adds iat and exp in whole seconds, a jti and the type; keeps the other data', () => {
       const claims = access({ data: { sub: 'u', role: 'x' } });
-      expect(claims).to.include({ sub: 'u', role: 'x', iat: 1_700_000_000.25, exp: now + 900, type: 'access' });
-      expect(claims.jti).to.match(/^[0-9a-f-]{36}$/);
+      expect(claims).to.include({ sub: 'u', role: 'x', iat: now, exp: now + 900, type: 'access' });
+      expect(Number.isInteger(claims.iat) && Number.isInteger(claims.exp)).to.equal(true);
+      expect(claims.jti).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(access({ data: { sub: 'u' } }).jti).not.to.equal(claims.jti);
+    });
+
+    it('keeps the millisecond of issue in the jti (a UUIDv7), which issuedAtMs reads back', () => {
+      const claims = access({ data: { sub: 'u' } }) as TokenPayload;
+      expect(issuedAtMs(claims)).to.equal(nowMs);
+      const later = access({ data: { sub: 'u' } }, { ...policy, nowMs: nowMs + 1 }) as TokenPayload;
+      expect(issuedAtMs(later)).to.equal(nowMs + 1);
+      expect((later.jti as string) > (claims.jti as string)).to.equal(true);
+    });
+
+    it('reads iat alone when the jti is not a UUIDv7 of that second: fractional iat kept, a foreign jti ignored', () => {
+      expect(issuedAtMs({ sub: 'u', exp: 0, iat: 1_700_000_000.25 })).to.equal(nowMs);
+      expect(issuedAtMs({ sub: 'u', exp: 0, iat: now, jti: 'abc' })).to.equal(now * 1000);
+      const v7 = access({ data: { sub: 'u' } }).jti as string;
+      // A jti whose time is not in the second of iat does not move the issue time.
+      expect(issuedAtMs({ sub: 'u', exp: 0, iat: now - 5, jti: v7 })).to.equal((now - 5) * 1000);
+      expect(issuedAtMs({ sub: 'u', exp: 0 })).to.equal(undefined);
     });
 
     it('takes expiresIn in seconds or as a duration string', () => {
@@ -109,12 +128,17 @@ describe('token/issue', () => {
     };
 
     it('keeps sub, data and scopes; renews iat, exp and jti; is an access token and never fresh', () => {
-      const claims = renewedClaims(from, 600, { ...policy, csrf: true }, false);
-      expect(claims).to.include({ sub: 'u', tenant: 't', type: 'access', exp: now + 600, iat: nowMs / 1000 });
+      const claims = renewedClaims({ ...from, type: 'access' }, 600, { ...policy, csrf: true }, false);
+      expect(claims).to.include({ sub: 'u', tenant: 't', type: 'access', exp: now + 600, iat: now });
       expect(claims.scopes).to.deep.equal(['a']);
       expect(claims.jti).not.to.equal('old');
       expect(claims).not.to.have.property('fresh');
       expect(claims.csrf).not.to.equal('keep-me');
+    });
+
+    it('ends an access token from a refresh token by that refresh token’s exp, as the login ends then', () => {
+      expect(renewedClaims(from, 600, policy, false)).to.include({ exp: now + 10 });
+      expect(renewedClaims({ ...from, exp: now + 5000 }, 600, policy, false)).to.include({ exp: now + 600 });
     });
 
     it('keeps the csrf value when asked (sliding cookies), so in-flight requests still match', () => {

@@ -159,12 +159,13 @@ function failures(options: LoginOptions<unknown>) {
   };
 }
 
-/** The revocation store, its time limit, and rotation (which needs a store that retires atomically). */
+/** The revocation store, its time limit, rotation and logins. */
 function store(options: LoginOptions<unknown>, clock: Clock) {
-  const revocationStore = revocation.revocationStore(options.revocationStore, clock);
   return {
-    revocationStore,
+    revocationStore: revocation.revocationStore(options.revocationStore, clock),
     storeTimeout: check.storeTimeout(options.storeTimeout),
-    rotateRefreshTokens: revocation.rotationOption(options.rotateRefreshTokens, revocationStore),
+    rotateRefreshTokens: revocation.rotationOption(options.rotateRefreshTokens),
+    refreshGrace: 0,
+    maxSessions: 20,
   };
 }

@@ -4,15 +4,15 @@ import { csrfPasses, noteLoginCsrf } from '../http/csrf';
 import { extractToken, type FoundToken } from '../http/extraction';
 import { renewFromCookie } from '../remember/remember';
 import { slideSession } from '../remember/sliding';
-import { type FamilyFacts, familyLookups, familyRefusal } from '../revocation/rotation';
+import { storeVerdict } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
-import { type Checked, rejected } from '../shared/checked';
+import { type Checked, type FailureReason, rejected } from '../shared/checked';
 import { andThen, isThenable, type MaybePromise } from '../shared/maybe-promise';
 import type { TokenPayload, TokenType } from '../token/claims';
 import { settled } from '../token/verifier';
 import { bindingRefusal } from './dpop';
 import { LoaderGuard } from './loader-guard';
-import { type Login, loginOf, MISSING, REVOKED } from './login';
+import { type Login, loginOf, MISSING } from './login';
 import { type Parts, partsFor } from './parts';
 import { loginSlots } from './request-state';
 import type { ResolvedOptions } from './settings';
@@ -142,28 +142,16 @@ export class Authenticator<TUser> implements Parts {
     return andThen(refusal, (refused) => (refused ? { ok: false, ...refused } : this.unrevoked(payload, token, type)));
   }
 
-  /** Stage 3, the store: whether the token, its user's tokens or its family were revoked, or a refresh token reused. */
+  /** Stage 3, the store: one lookup, with the token's login when it has one (revocation, its login, rotation). */
   private unrevoked(payload: TokenPayload, token: string, type: TokenType): MaybePromise<Login<TUser>> {
-    // A token with a refresh-token family (or, with rotation, a refresh token) needs more lookups: side by side.
-    const family = familyLookups(this.rotation, payload, type);
     const id = revocationId(token, payload);
-    const revoked = this.store.isRevoked(payload, id);
-    if (isThenable(revoked)) return Promise.resolve(revoked).then((r) => this.familyChecked(r, payload, id, family));
-    return this.familyChecked(revoked, payload, id, family);
+    const refused = storeVerdict(this.rotation, payload, id, type);
+    if (isThenable(refused)) return Promise.resolve(refused).then((reason) => this.stored(reason, payload, id));
+    return this.stored(refused, payload, id);
   }
 
-  private familyChecked(
-    revoked: boolean,
-    payload: TokenPayload,
-    id: string,
-    family: MaybePromise<FamilyFacts> | undefined,
-  ): MaybePromise<Login<TUser>> {
-    if (revoked) return REVOKED;
-    if (!family) return this.userOf(payload, id);
-    return andThen(
-      andThen(family, (facts) => familyRefusal(this.rotation, payload, facts)),
-      (refused): MaybePromise<Login<TUser>> => (refused ? { ok: false, ...refused } : this.userOf(payload, id)),
-    );
+  private stored(refused: FailureReason | undefined, payload: TokenPayload, id: string): MaybePromise<Login<TUser>> {
+    return refused ? { ok: false, ...refused } : this.userOf(payload, id);
   }
 
   /**

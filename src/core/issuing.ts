@@ -1,4 +1,4 @@
-import type { TokenPair } from '../revocation/rotation';
+import { acceptedUntil, endedUntil, type TokenPair } from '../revocation/rotation';
 import { EVENTS, type LoginEvent } from '../shared/events';
 import { pairClaims, type TokenPairRequest } from '../token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from '../token/issue';
@@ -22,15 +22,21 @@ export function createRefreshToken(auth: Authenticator<unknown>, request: Refres
   return token;
 }
 
-/** `manager.createTokens(...)`: a login's access and refresh tokens, in one new family. */
-export function createTokens(auth: Authenticator<unknown>, request: TokenPairRequest): TokenPair {
-  const { minter, options } = auth;
+/**
+ * `manager.createTokens(...)`: a login's access and refresh tokens, in one new family, recorded
+ * in the store as one of the user's sessions (so it is listed, and refreshes, from now on).
+ */
+export async function createTokens(auth: Authenticator<unknown>, request: TokenPairRequest): Promise<TokenPair> {
+  const { minter, options, store, rotation } = auth;
   const access = minter.issuePolicy(options.defaultExpiry);
   const claims = pairClaims(request, access, minter.issuePolicy(options.refreshExpiry));
   const pair = {
     accessToken: minter.sign(claims.access, 'createTokens'),
     refreshToken: minter.sign(claims.refresh, 'createTokens'),
   };
+  const { sub, fam, exp } = claims.refresh as { sub: string; fam: string; exp: number };
+  const session = { id: fam, started: access.nowMs, refreshed: access.nowMs, generation: 0 };
+  await store.startSession(sub, session, acceptedUntil(rotation, exp), options.maxSessions, endedUntil(rotation));
   if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims.refresh));
   return pair;
 }

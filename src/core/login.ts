@@ -6,10 +6,10 @@ export type Login<TUser> =
   | { ok: true; user: TUser; payload: TokenPayload; revocationId: string }
   | ({ ok: false; user?: undefined } & FailureReason);
 
-/** The outcomes that carry nothing of the request, shared: the common refusals allocate nothing. */
+/** The outcome of a request without a token, shared: it allocates nothing. */
 export const MISSING = Object.freeze(rejected('token_missing'));
-export const REVOKED = Object.freeze(rejected('token_revoked'));
 
+/** The login of a token whose user the loader returned (or did not find). */
 export function loginOf<TUser>(user: TUser | null | undefined, payload: TokenPayload, id: string): Login<TUser> {
   return user === undefined || user === null
     ? rejected('user_not_found')

@@ -57,7 +57,9 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
     csrf,
     defaults: options.cookieOptions,
   };
-  const rotation: RotationContext = { store, options, maxLifetime: () => minter.maxLifetime() };
+  const verified = minter.verifiedLifetime();
+  const maxLifetime = () => (Number.isFinite(verified) ? verified : minter.maxLifetime());
+  const rotation: RotationContext = { store, options, maxLifetime };
   const remember = { verifier, minter, store, cookies, rotation, settings: options };
   return {
     verifier,

@@ -1,6 +1,6 @@
 import { exchangeOf, type HttpExchange } from '../frameworks';
 import { extractToken } from '../http/extraction';
-import { retire, type TokenPair } from '../revocation/rotation';
+import { rotate, type TokenPair } from '../revocation/rotation';
 import { EVENTS, type RefreshEvent } from '../shared/events';
 import type { TokenPayload } from '../token/claims';
 import { rotatedClaims } from '../token/family';
@@ -19,9 +19,10 @@ export async function refreshAccess(
 }
 
 /**
- * `manager.refreshTokens(...)`: with rotation, retires the refresh token (of concurrent
- * uses exactly one gets past `retire`) and returns its successor beside a new access
- * token; without rotation, the refresh token given comes back.
+ * `manager.refreshTokens(...)`: with rotation, refreshes the login in the store (of
+ * concurrent uses exactly one rotates; within the refresh grace the others get a sibling of
+ * the same generation) and returns the next refresh token beside a new access token; without
+ * rotation, the refresh token given comes back.
  */
 export async function refreshPair(
   auth: Authenticator<unknown>,
@@ -34,9 +35,9 @@ export async function refreshPair(
     if (EVENTS.refresh.hasSubscribers) EVENTS.refresh.publish(refreshEvent(payload, false));
     return { accessToken, refreshToken: given as string };
   }
-  const reused = await retire(auth.rotation, payload);
-  if (reused) throw auth.failures.login(reused, exchange);
-  const claims = rotatedClaims(payload, auth.minter.issuePolicy(auth.options.refreshExpiry));
+  const rotated = await rotate(auth.rotation, payload);
+  if ('code' in rotated) throw auth.failures.login(rotated, exchange);
+  const claims = rotatedClaims(payload, auth.minter.issuePolicy(auth.options.refreshExpiry), rotated.generation);
   const pair = {
     accessToken: accessFrom(auth, claims as TokenPayload, 'refreshTokens'),
     refreshToken: auth.minter.sign(claims, 'refreshTokens'),
@@ -60,7 +61,7 @@ async function refreshLogin(auth: Authenticator<unknown>, refreshToken: string |
   return { payload: login.payload, exchange };
 }
 
-/** A new access token (never fresh) with the data, scopes and family of `payload`. */
+/** A new access token (never fresh) with the data, scopes and family of `payload`, ending by its `exp` at the latest. */
 function accessFrom(auth: Authenticator<unknown>, payload: TokenPayload, caller: string): string {
   const { defaultExpiry } = auth.options;
   return auth.minter.sign(renewedClaims(payload, defaultExpiry, auth.minter.issuePolicy(defaultExpiry), false), caller);

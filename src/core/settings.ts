@@ -51,6 +51,10 @@ export interface ResolvedOptions<TUser> {
   exposeErrorDescriptions: boolean;
   onAuthFailure: AuthFailureHook | undefined;
   rotateRefreshTokens: boolean;
+  /** Seconds a refresh token rotated away still refreshes its login. */
+  refreshGrace: number;
+  /** Live logins kept per user. */
+  maxSessions: number;
   noStore: boolean;
   tokenCacheSize: number;
   refreshCookieName: string;

@@ -8,7 +8,7 @@ import {
   writeSessionCookies,
 } from '../http/session-cookies';
 import { writeCookie } from '../http/set-cookie';
-import { reuseDetected } from '../revocation/rotation';
+import { rotate, storeVerdict } from '../revocation/rotation';
 import { revocationId } from '../revocation/token-id';
 import type { FailureReason } from '../shared/checked';
 import type { MaybePromise } from '../shared/maybe-promise';
@@ -19,10 +19,10 @@ import type { RememberContext } from './context';
 
 /**
  * How long after a refresh cookie was rotated the same cookie may still renew the access
- * cookie (without a new refresh cookie) instead of counting as reuse: a browser restoring
- * several tabs sends them all with the one cookie it has.
+ * cookie instead of counting as reuse: a browser restoring several tabs sends them all with
+ * the one cookie it has.
  */
-const RENEWAL_GRACE_MS = 30_000;
+const RENEWAL_GRACE_SECONDS = 30;
 
 /** A renewal's outcome: the new access token to log the request in with, or why there is none. */
 export type Renewal = { token: string } | FailureReason;
@@ -99,15 +99,23 @@ async function renewWith(
     clearRefreshCookie(exchange, context.cookies);
     return verdict;
   }
-  return { token: renewCookies(context, exchange, payload, verdict === 'rotate') };
+  return { token: renewCookies(context, exchange, payload, verdict) };
 }
 
-/** Writes the new access cookie (and with `rotate` the next refresh cookie); returns the access token. */
-function renewCookies(context: RememberContext, exchange: Exchange, payload: TokenPayload, rotate: boolean): string {
+/**
+ * Writes the new access cookie and, given the login's `generation` now, the next refresh
+ * cookie (rotation; a sibling of the one another tab got, within the grace); returns the access token.
+ */
+function renewCookies(
+  context: RememberContext,
+  exchange: Exchange,
+  payload: TokenPayload,
+  generation: number | undefined,
+): string {
   const { minter, cookies, settings } = context;
   let source = payload;
-  if (rotate) {
-    const rotated = rotatedClaims(payload, minter.issuePolicy(settings.refreshExpiry), true);
+  if (generation !== undefined) {
+    const rotated = rotatedClaims(payload, minter.issuePolicy(settings.refreshExpiry), generation, true);
     writeRefreshCookie(context, exchange, rotated);
     source = rotated as TokenPayload;
   }
@@ -119,24 +127,19 @@ function renewCookies(context: RememberContext, exchange: Exchange, payload: Tok
 }
 
 /**
- * What the store says of a refresh cookie: renew and rotate; renew the access cookie only
- * (rotation off, or a race lost within the grace); or why not (revoked, or reused, which
- * revokes its family).
+ * What the store says of a refresh cookie: renew, with the generation of the next refresh
+ * cookie (rotation), or without one (rotation off); or why not (revoked, or reused, which
+ * ends its login).
  */
 async function renewal(
   context: RememberContext,
   token: string,
   payload: TokenPayload,
-): Promise<'rotate' | 'access only' | FailureReason> {
-  const { store, settings, rotation } = context;
-  const [revoked, familyRevoked] = await Promise.all([
-    store.isRevoked(payload, revocationId(token, payload)),
-    payload.fam === undefined ? false : store.isFamilyRevoked(payload.fam),
-  ]);
-  if (revoked || familyRevoked) return { code: 'token_revoked' };
-  if (!settings.rotateRefreshTokens || payload.jti === undefined) return 'access only';
-  const now = rotation.options.clock();
-  const earlier = await store.retire(payload.jti, now, payload.exp * 1000);
-  if (earlier === undefined) return 'rotate';
-  return now - earlier <= RENEWAL_GRACE_MS ? 'access only' : reuseDetected(rotation, payload);
+): Promise<number | undefined | FailureReason> {
+  const { settings, rotation } = context;
+  const refused = await storeVerdict(rotation, payload, revocationId(token, payload), 'refresh', RENEWAL_GRACE_SECONDS);
+  if (refused) return refused;
+  if (!settings.rotateRefreshTokens || payload.jti === undefined) return undefined;
+  const rotated = await rotate(rotation, payload, RENEWAL_GRACE_SECONDS);
+  return 'code' in rotated ? rotated : rotated.generation;
 }

@@ -3,30 +3,25 @@ import type { Clock } from '../shared/clock';
 import { MemoryRevocationStore } from './memory-store';
 import type { RevocationStore } from './store';
 
-/** `revocationStore`: a store with the methods revocation needs; default a `MemoryRevocationStore` on `clock`. */
+/** Every method of `RevocationStore`. */
+const METHODS = ['revoke', 'lookup', 'revokeAll', 'startSession', 'rotate', 'endSession', 'sessions'] as const;
+
+/** `revocationStore`: a store with every method of `RevocationStore`; default a `MemoryRevocationStore` on `clock`. */
 export function revocationStore(store: unknown, clock: Clock): RevocationStore {
   if (store === undefined) return new MemoryRevocationStore({ clock });
-  const methods = ['add', 'has', 'setCutoff', 'cutoff'];
-  if (
-    typeof store !== 'object' ||
-    store === null ||
-    !methods.every((m) => typeof (store as Record<string, unknown>)[m] === 'function')
-  ) {
+  const given = typeof store === 'object' && store !== null ? (store as Record<string, unknown>) : {};
+  const missing = METHODS.filter((method) => typeof given[method] !== 'function');
+  if (missing.length) {
+    const old = typeof given.add === 'function' && typeof given.has === 'function';
     fail(
-      '`revocationStore` needs add, has, setCutoff and cutoff methods: use MemoryRevocationStore or RedisRevocationStore.',
+      `\`revocationStore\` lacks ${missing.join(', ')}: use MemoryRevocationStore or RedisRevocationStore, or ` +
+        `implement every method of RevocationStore${old ? ' (add/has/cutoff/retire were replaced in 0.2: see the CHANGELOG)' : ''}.`,
     );
   }
   return store as RevocationStore;
 }
 
-/** `rotateRefreshTokens`: on by default, and then the store must retire tokens atomically. */
-export function rotationOption(value: unknown, store: RevocationStore): boolean {
-  const rotate = flag('rotateRefreshTokens', value, true);
-  if (rotate && (typeof store.retire !== 'function' || typeof store.retiredAt !== 'function')) {
-    fail(
-      '`revocationStore` has no retire/retiredAt methods, which refresh-token rotation needs: implement them ' +
-        '(see RevocationStore), use MemoryRevocationStore or RedisRevocationStore, or set rotateRefreshTokens: false.',
-    );
-  }
-  return rotate;
+/** `rotateRefreshTokens`: on by default. */
+export function rotationOption(value: unknown): boolean {
+  return flag('rotateRefreshTokens', value, true);
 }

@@ -1,23 +1,21 @@
+import { createHash } from 'node:crypto';
 import { checkRedisClient, checkStoreOptions, isClock, isKeyPrefix } from '../shared/store-options';
-import type { RevocationLookup, RevocationStore } from './store';
+import { END, LOOKUP, REVOKE, REVOKE_ALL, ROTATE, type Script, SESSIONS, START } from './redis-scripts';
+import type { RevocationLookup, RevocationStore, RotationOutcome, RotationRequest, SessionRecord } from './store';
+import { parseLookup, parseRotation, parseSessions } from './store-values';
+
+/** Sets a DPoP proof's key unless it exists: 1 for the first use, 0 after. */
+const FIRST_USE = "if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 1 else return 0 end";
 
 /**
- * The few ioredis commands the store uses. Any ioredis `Redis` or `Cluster` instance
- * fits, so the library itself never imports ioredis.
+ * The few ioredis commands the store uses. Any ioredis `Redis` or `Cluster` instance fits,
+ * so the library itself never imports ioredis.
  */
 export interface RedisCommands {
-  /** `SET key value PX milliseconds`: writes a key that Redis forgets after `milliseconds`. */
-  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
-  /** `SET key value PX milliseconds NX`: writes the key only if it is absent (`null` otherwise), atomically. */
-  set(key: string, value: string, mode: 'PX', milliseconds: number, condition: 'NX'): Promise<unknown>;
-  /** `EXISTS key`: 1 when the key is there, 0 when not. */
-  exists(key: string): Promise<number>;
-  /** `GET key`: the value, or `null`. */
-  get(key: string): Promise<string | null>;
-  /** Used, when present, to read a token's revocation and its user's cut-off in one command. */
-  mget?(...keys: string[]): Promise<Array<string | null>>;
-  /** ioredis sets it on a `Cluster`, where the two keys may live on different nodes: then they are read apart. */
-  isCluster?: boolean;
+  /** `EVAL script numberOfKeys ...args`: runs one of the store's Lua scripts atomically. */
+  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** `EVALSHA sha1 numberOfKeys ...args`: the same by the script's digest, used when present (`eval` after `NOSCRIPT`). */
+  evalsha?(sha1: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
   /** ioredis' event emitter: the store adds a quiet `'error'` listener when the client has none. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   /** How many `'error'` listeners the client has. */
@@ -33,9 +31,12 @@ export interface RedisRevocationStoreOptions {
 }
 
 /**
- * Revocations in Redis, shared by every app instance that uses the same server: a
- * logout on one is refused by all. Each key's TTL is the token's remaining lifetime,
- * so Redis forgets revocations once they no longer matter.
+ * Revocations and logins in Redis, shared by every app instance that uses the same server: a
+ * logout on one is refused by all, and a login refreshes on any. A user's keys share one hash
+ * tag, a digest of the user's id (so no email is ever in a key name), so what a request asks,
+ * and each change, is one Lua script on one slot: one command, on a single Redis or a Cluster.
+ * Every key has a TTL: Redis forgets an entry once the tokens it is about could no longer be
+ * accepted, and a login's record is updated in place however often it refreshes.
  */
 export class RedisRevocationStore implements RevocationStore {
   private readonly prefix: string;
@@ -49,7 +50,7 @@ export class RedisRevocationStore implements RevocationStore {
     private readonly client: RedisCommands,
     options: RedisRevocationStoreOptions = {},
   ) {
-    checkRedisClient('RedisRevocationStore', client, ['set', 'get', 'exists']);
+    checkRedisClient('RedisRevocationStore', client, ['eval']);
     checkStoreOptions('RedisRevocationStore', options, { prefix: isKeyPrefix, clock: isClock });
     this.prefix = options.prefix ?? 'rcl:';
     this.clock = options.clock ?? Date.now;
@@ -58,60 +59,67 @@ export class RedisRevocationStore implements RevocationStore {
     if (client.on && client.listenerCount?.('error') === 0) client.on('error', () => {});
   }
 
-  async add(jti: string, expiresAt: number): Promise<void> {
-    await this.setUntil(`jti:${jti}`, '1', expiresAt);
+  async revoke(sub: string, id: string, expiresAt: number): Promise<void> {
+    await this.run(REVOKE, sub, id, this.ttl(expiresAt));
   }
 
-  async has(jti: string): Promise<boolean> {
-    return (await this.client.exists(`${this.prefix}jti:${jti}`)) > 0;
+  async lookup(sub: string, id: string, family: string | undefined): Promise<RevocationLookup> {
+    return parseLookup(await this.run(LOOKUP, sub, id, family ?? ''));
   }
 
-  async setCutoff(sub: string, cutoff: number, expiresAt: number): Promise<void> {
-    await this.setUntil(`sub:${sub}`, String(cutoff), expiresAt);
+  async revokeAll(sub: string, cutoff: number, expiresAt: number, endedUntil: number): Promise<void> {
+    await this.run(REVOKE_ALL, sub, cutoff, this.ttl(expiresAt), this.ttl(endedUntil));
   }
 
-  async cutoff(sub: string): Promise<number | undefined> {
-    const value = await this.client.get(`${this.prefix}sub:${sub}`);
-    return value === null ? undefined : Number(value);
+  async startSession(
+    sub: string,
+    session: SessionRecord,
+    keepUntil: number,
+    limit: number,
+    endedUntil: number,
+  ): Promise<void> {
+    const { id, started, label } = session;
+    const args = [id, started, this.ttl(keepUntil), limit, this.ttl(endedUntil)];
+    await this.run(START, sub, ...(label === undefined ? args : [...args, label]));
   }
 
-  /** Both lookups of a request: one MGET, or (on a cluster, or a client without mget) two reads at once. */
-  async lookup(jti: string | undefined, sub: string): Promise<RevocationLookup> {
-    if (jti === undefined) return { revoked: false, cutoff: await this.cutoff(sub) };
-    const { mget } = this.client;
-    if (!mget || this.client.isCluster) {
-      const [revoked, cutoff] = await Promise.all([this.has(jti), this.cutoff(sub)]);
-      return { revoked, cutoff };
+  async rotate(sub: string, request: RotationRequest): Promise<RotationOutcome> {
+    const { family, generation, now, graceMs, keepUntil, endedUntil, limit } = request;
+    const args = [family, generation, now, graceMs, this.ttl(keepUntil), this.ttl(endedUntil), limit];
+    return parseRotation(await this.run(ROTATE, sub, ...args));
+  }
+
+  async endSession(sub: string, family: string, endedUntil: number): Promise<void> {
+    await this.run(END, sub, family, this.ttl(endedUntil));
+  }
+
+  async sessions(sub: string): Promise<SessionRecord[]> {
+    return parseSessions(await this.run(SESSIONS, sub));
+  }
+
+  /** The script on the user's slot: by its digest, and by its text when Redis does not have it yet. */
+  private async run(script: Script, sub: string, ...args: (string | number)[]): Promise<unknown> {
+    const base = `${this.prefix}{${createHash('sha256').update(sub).digest('base64url').slice(0, 22)}}:`;
+    if (this.client.evalsha) {
+      try {
+        return await this.client.evalsha(script.sha, 1, base, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      }
     }
-    const [revoked, cutoff] = await mget.call(this.client, `${this.prefix}jti:${jti}`, `${this.prefix}sub:${sub}`);
-    return { revoked: revoked != null, cutoff: cutoff == null ? undefined : Number(cutoff) };
-  }
-
-  /** `SET ... NX`: Redis lets exactly one of concurrent callers, on any instance, set the key. */
-  async retire(jti: string, at: number, expiresAt: number): Promise<number | undefined> {
-    const key = `${this.prefix}retired:${jti}`;
-    const ttl = Math.ceil(expiresAt - this.clock());
-    if (ttl <= 0) return undefined;
-    if ((await this.client.set(key, String(at), 'PX', ttl, 'NX')) !== null) return undefined;
-    return (await this.retiredAt(jti)) ?? at;
+    return this.client.eval(script.text, 1, base, ...args);
   }
 
   /**
-   * DPoP: `SET dpop:<id> 1 PX <ttl> NX`, one key, so on a single Redis and on a Cluster exactly one
-   * of concurrent uses of a proof, on any instance, sets it (kept at least a millisecond).
+   * DPoP: `SET dpop:<id> 1 PX <ttl> NX` in one script, one key, so on a single Redis and on a Cluster
+   * exactly one of concurrent uses of a proof, on any instance, sets it (kept at least a millisecond).
    */
   async firstUse(id: string, expiresAt: number): Promise<boolean> {
-    const ttl = Math.max(1, Math.ceil(expiresAt - this.clock()));
-    return (await this.client.set(`${this.prefix}dpop:${id}`, '1', 'PX', ttl, 'NX')) !== null;
+    return (await this.client.eval(FIRST_USE, 1, `${this.prefix}dpop:${id}`, this.ttl(expiresAt))) === 1;
   }
 
-  async retiredAt(jti: string): Promise<number | undefined> {
-    const value = await this.client.get(`${this.prefix}retired:${jti}`);
-    return value === null ? undefined : Number(value);
-  }
-
-  private async setUntil(key: string, value: string, expiresAt: number): Promise<void> {
-    const ttl = Math.ceil(expiresAt - this.clock());
-    if (ttl > 0) await this.client.set(`${this.prefix}${key}`, value, 'PX', ttl);
+  /** Milliseconds from now (the store's clock) until `at`; at least 1, so Redis never keeps a key without a TTL. */
+  private ttl(at: number): number {
+    return Math.max(1, Math.ceil(at - this.clock()));
   }
 }

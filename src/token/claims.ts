@@ -35,6 +35,11 @@ export interface TokenPayload {
   auth_time?: number;
   /** How the user logged in (authentication context class), as the app said at login; `@LoggedIn({ acr })` reads it. */
   acr?: string;
+  /**
+   * The refresh-token generation within its family: 0 (or absent) for the login's first, one
+   * more at each rotation. Access tokens carry the generation of the refresh token they came from.
+   */
+  gen?: number;
   /** The app's own claims, from `data`. */
   [claim: string]: unknown;
 }
@@ -127,6 +132,10 @@ function shapeFailure(payload: Record<string, unknown>): Rejection | undefined {
   if (payload.acr !== undefined && typeof payload.acr !== 'string') return rejected('claim_invalid', 'acr');
   if (payload.fam !== undefined && (typeof payload.fam !== 'string' || payload.fam === '')) {
     return rejected('claim_invalid', 'fam');
+  }
+  const { gen } = payload;
+  if (gen !== undefined && !(Number.isSafeInteger(gen) && (gen as number) >= 0)) {
+    return rejected('claim_invalid', 'gen');
   }
   return undefined;
 }

@@ -33,15 +33,22 @@ export function pairClaims(
 
 /**
  * Claims for the refresh token that replaces `from` (rotation): same data, scopes and
- * family (a token from before families started one of its own `jti`), a new `jti`, and
- * the same `exp`, so rotating never stretches a login beyond its `refreshExpiry`.
+ * family (a token from before families started one of its own `jti`), the family's
+ * `generation` now (see `RevocationStore.rotate`), a new `jti`, and the same `exp`, so
+ * rotating never stretches a login beyond its `refreshExpiry`.
  */
-export function rotatedClaims(from: TokenPayload, policy: IssuePolicy, keepCsrf = false): Record<string, unknown> {
+export function rotatedClaims(
+  from: TokenPayload,
+  policy: IssuePolicy,
+  generation: number,
+  keepCsrf = false,
+): Record<string, unknown> {
   const { data, csrf } = carriedClaims(from);
   const lifetime = Math.max(1, from.exp - Math.floor(policy.nowMs / 1000));
   const claims = stamp(data, 'refresh', lifetime, policy);
   claims.exp = from.exp;
   claims.fam = from.fam ?? from.jti;
+  claims.gen = generation;
   if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
   return claims;
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DURATION_HINT, type Duration, durationSeconds } from '../shared/duration';
 import { isPlainObject } from '../shared/json';
 import { isScopeToken, type TokenPayload, type TokenType } from './claims';
+import { timeOrderedId } from './ids';
 import { refuseUnknownKeys } from './request-keys';
 
 /** The claims a token is made from; `sub` identifies the user. */
@@ -66,6 +67,7 @@ const RESERVED: Record<string, string> = {
   fam: 'is set by createRefreshToken/createTokens (the refresh-token family)',
   auth_time: 'is set from the clock (the login is now)',
   acr: 'is set from the acr option',
+  gen: 'is set by refreshTokens (the refresh-token generation)',
 };
 
 /** Validates a token request and returns the claims to sign. */
@@ -105,7 +107,9 @@ export function newClaims(
 
 /**
  * Claims for a new access token from a verified one: a refresh token's (for
- * `refreshAccessToken`) or an expiring cookie's (sliding sessions). Never fresh.
+ * `refreshAccessToken`) or an expiring cookie's (sliding sessions). Never fresh. From a
+ * refresh token, it ends by that token's `exp` at the latest: a login ends when its refresh
+ * tokens do, and the store keeps what it knows of the login that long.
  */
 export function renewedClaims(
   from: TokenPayload,
@@ -114,7 +118,8 @@ export function renewedClaims(
   keepCsrf: boolean,
 ): Record<string, unknown> {
   const { data, csrf } = carriedClaims(from);
-  const claims = stamp(data, 'access', Math.min(lifetime, policy.maxLifetime), policy);
+  const left = from.type === 'refresh' ? from.exp - Math.floor(policy.nowMs / 1000) : lifetime;
+  const claims = stamp(data, 'access', Math.max(1, Math.min(lifetime, policy.maxLifetime, left)), policy);
   if (keepCsrf && csrf !== undefined) claims.csrf = csrf;
   return claims;
 }
@@ -129,7 +134,10 @@ export function carriedClaims(from: TokenPayload): { data: Record<string, unknow
   return { data, csrf };
 }
 
-/** Adds iat (millisecond precision, so `revokeAllFor` can tell tokens of the same second apart), exp, jti, type, iss, aud, csrf. */
+/**
+ * Adds iat and exp (whole seconds), jti, type, iss, aud, csrf. The jti is time-ordered (see
+ * `timeOrderedId`), so `revokeAllFor` can tell tokens of the same second apart.
+ */
 export function stamp(
   claims: Record<string, unknown>,
   type: TokenType,
@@ -137,9 +145,9 @@ export function stamp(
   policy: IssuePolicy,
 ): Record<string, unknown> {
   const now = Math.floor(policy.nowMs / 1000);
-  claims.iat = policy.nowMs / 1000;
+  claims.iat = now;
   claims.exp = now + lifetime;
-  claims.jti = randomUUID();
+  claims.jti = timeOrderedId(policy.nowMs);
   claims.type = type;
   if (policy.issuer !== undefined) claims.iss = policy.issuer;
   if (policy.audience !== undefined) claims.aud = policy.audience;
