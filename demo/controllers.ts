@@ -31,13 +31,14 @@ export class AuthController {
    * and a refresh token. Repeated wrong passwords are answered 429 with Retry-After.
    */
   @Post('/token')
-  async token(@Body({ validate: true }) form: PasswordForm, @Req() request: Request) {
+  async token(@Body({ validate: true }) form: PasswordForm, @Req() request: Request, @Res() response: Response) {
     const { username, password } = form;
     const user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
-    const tokens = await this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
-    return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' };
+    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
+    // RFC 6749 §5.1: access_token, token_type, expires_in, refresh_token, scope; Cache-Control: no-store.
+    return this.manager.tokenResponse(tokens, response);
   }
 
   /**
@@ -46,9 +47,8 @@ export class AuthController {
    */
   @LoggedIn({ refresh: true })
   @Post('/refresh')
-  async refresh(@Req() request: Request) {
-    const tokens = await this.manager.refreshTokens(request);
-    return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' };
+  async refresh(@Req() request: Request, @Res() response: Response) {
+    return this.manager.tokenResponse(this.manager.refreshTokens(request), response);
   }
 }
 

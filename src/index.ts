@@ -7,6 +7,7 @@ export type { LoginOptions } from './config/options';
 export type { LoginMiddleware } from './core/middleware';
 export type { LoggedInOptions } from './core/requirements';
 export type { AuthFailureHook, ErrorClass, ErrorFactory } from './core/settings';
+export type { IssuedTokens, TokenResponse } from './core/token-response';
 export type { MaybeUser, UserLoaderClass, UserLoaderFunction, UserLoaderOption } from './core/user-loader';
 export { LoggedIn } from './decorators/logged-in';
 export type { ClassOrMethodDecorator } from './decorators/mark';

@@ -10,20 +10,21 @@ import { currentUser, hasScopes } from './core/queries';
 import { refreshAccess, refreshPair } from './core/refresh';
 import { checkLoggedInOptions, type LoggedInOptions } from './core/requirements';
 import { logout, revokeAllFor, revokeToken } from './core/revoke';
+import { type IssuedTokens, type TokenResponse, tokenResponse } from './core/token-response';
 import type { UserLoaderFunction } from './core/user-loader';
 import type { HttpExchange } from './frameworks';
 import type { SessionCookieOptions } from './http/session-cookies';
 import type { CookieOptions } from './http/set-cookie';
 import type { JsonWebKeySet } from './keys/source';
 import type { TokenPair } from './revocation/rotation';
+import type { MaybePromise } from './shared/maybe-promise';
 import type { TokenPayload } from './token/claims';
 import type { TokenPairRequest } from './token/family';
 import type { AccessTokenRequest, RefreshTokenRequest } from './token/issue';
 
 /**
- * Issues and verifies tokens and loads the user behind them. Register it as a typedi
- * service (`Container.set(LoginManager, manager)`) or hand it to `loginConfig`.
- * Frozen once constructed: options cannot change afterwards (build a new manager).
+ * Issues and verifies tokens and loads the user behind them. Register it as a typedi service
+ * (`Container.set(LoginManager, manager)`) or hand it to `loginConfig`. Frozen once constructed.
  */
 export class LoginManager<TUser = unknown> {
   /** routing-controllers' `authorizationChecker`, bound to this manager. */
@@ -43,8 +44,7 @@ export class LoginManager<TUser = unknown> {
     Object.freeze(this.auth.options.scopes);
     this.authorizationChecker = authorizationCheckerFor(this.auth);
     this.currentUserChecker = currentUserCheckerFor(this.auth);
-    // Options are read once, here: assigning one afterwards would do nothing, so it throws
-    // (an option's name says how: see refuseLateOptions). A subclass that adds fields freezes itself when done.
+    // Options are read once: assigning one later throws (refuseLateOptions). A subclass freezes itself when done.
     if (new.target === LoginManager) Object.freeze(this);
   }
 
@@ -69,31 +69,37 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A login's tokens, in one new family: an access token (`fresh` if asked) and a refresh
-   * token, each with its default lifetime, recorded in the store as one of the user's logins.
-   * A reused refresh token later revokes both.
+   * A login's tokens in one new family (an access token, `fresh` if asked, and a refresh token, each with its default
+   * lifetime), recorded in the store as one of the user's logins. A reused refresh token later revokes both.
    */
   createTokens(request: TokenPairRequest): Promise<TokenPair> {
     return createTokens(this.auth, request);
   }
 
   /**
-   * A new access token from a refresh token (a string, or the request a refresh route
-   * authenticated: express's `req`, a Koa `ctx` or `ctx.request`), with its `sub`, data
-   * and scopes. Never fresh. Does not rotate (see `refreshTokens`); a refresh token
-   * already rotated away is refused here too.
+   * The token endpoint's JSON (RFC 6749 §5.1) for `createTokens`' result (or a promise of it, or an access token),
+   * with `Cache-Control: no-store` and `Pragma: no-cache` on `response`: return it from the token route.
+   */
+  tokenResponse(tokens: IssuedTokens, response: HttpExchange): TokenResponse;
+  tokenResponse(tokens: PromiseLike<IssuedTokens>, response: HttpExchange): Promise<TokenResponse>;
+  tokenResponse(tokens: MaybePromise<IssuedTokens>, response: HttpExchange): MaybePromise<TokenResponse> {
+    return tokenResponse(this.auth, tokens, response);
+  }
+
+  /**
+   * A new access token from a refresh token (a string, or the request a refresh route authenticated: express's `req`, a
+   * Koa `ctx` or `ctx.request`), with its `sub`, data and scopes. Never fresh. Does not rotate (see `refreshTokens`); a
+   * refresh token already rotated away is refused here too.
    */
   refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
     return refreshAccess(this.auth, refreshToken);
   }
 
   /**
-   * New tokens from a refresh token (a string, or the request a refresh route
-   * authenticated). With rotation (`rotateRefreshTokens`, on by default) the refresh token
-   * given is retired and a new one of the same login returned; presenting a retired one
-   * again revokes every token of that login and rejects with `refresh_token_reused`, and of
-   * concurrent uses of one refresh token exactly one succeeds. Without rotation, the
-   * refresh token given comes back.
+   * New tokens from a refresh token (a string, or the request a refresh route authenticated). With rotation
+   * (`rotateRefreshTokens`, on by default) the refresh token given is retired and a new one of the same login returned;
+   * presenting a retired one again revokes every token of that login and rejects with `refresh_token_reused`, and of
+   * concurrent uses of one refresh token exactly one succeeds. Without rotation, the refresh token given comes back.
    */
   refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
     return refreshPair(this.auth, refreshToken);
@@ -105,17 +111,16 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * True when the access token grants every scope in `required`; throws the
-   * not-authenticated error for an invalid token. Synchronous, so it does not consult
-   * the revocation store: use it where the login was already checked.
+   * True when the access token grants every scope in `required`; throws the not-authenticated error for an invalid
+   * token. Synchronous, so it does not consult the revocation store: use it where the login was already checked.
    */
   hasScopes(token: string, required: string[]): boolean {
     return hasScopes(this.auth, token, required);
   }
 
   /**
-   * Refuses `token` from now until it would have expired anyway: by its `jti`, or for a
-   * token without one by a digest of it. A payload (instead of the token) needs a `jti`.
+   * Refuses `token` from now until it would have expired anyway: by its `jti`, or for a token without one by a digest
+   * of it. A payload (instead of the token) needs a `jti`.
    */
   revoke(token: string | TokenPayload): Promise<void> {
     return revokeToken(this.auth, token);
@@ -127,18 +132,17 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * Logs the request out: revokes the token it carries (if valid; with or without `jti`)
-   * and clears the cookies. Takes express's `req` and `res`, Node's, or a Koa `ctx`
-   * (alone, or `ctx.request`/`ctx.response`).
+   * Logs the request out: revokes the token it carries (if valid; with or without `jti`) and clears the cookies. Takes
+   * express's `req` and `res`, Node's, or a Koa `ctx` (alone, or `ctx.request`/`ctx.response`).
    */
   logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
     return logout(this.auth, request, response);
   }
 
   /**
-   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`: services
-   * build a verify-only manager from it with `new LoginManager({ keys: jwks, tokenUrl })`.
-   * HMAC secrets are never included, so an HS* manager publishes `{ keys: [] }`.
+   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`: services build a verify-only manager from it
+   * with `new LoginManager({ keys: jwks, tokenUrl })`. HMAC secrets are never included, so an HS* manager publishes `{
+   * keys: [] }`.
    */
   jwks(): JsonWebKeySet {
     return this.auth.options.keys.jwks();
@@ -152,20 +156,19 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session
-   * cookie unless `persistent` or `maxAge`), and its CSRF value in the readable `csrf-token` cookie.
-   * `response` is express's `res`, Node's, or a Koa `ctx` (or `ctx.response`).
+   * Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session cookie unless `persistent` or
+   * `maxAge`), and its CSRF value in the readable `csrf-token` cookie. `response` is express's `res`, Node's, or a Koa
+   * `ctx` (or `ctx.response`).
    */
   setCookie(response: HttpExchange, token: string, options?: SessionCookieOptions): void {
     setCookie(this.auth, response, token, options);
   }
 
   /**
-   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`),
-   * so they work without JavaScript: the readable `csrf-token` cookie's value (a logged-in
-   * cookie session's), or before login a new value, set as that cookie on the response
-   * (for `@RequireCsrf()` on the login form's POST). Takes express's `req` (its `res` is
-   * found), Node's `req` and `res`, or a Koa `ctx`.
+   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`), so they work without
+   * JavaScript: the readable `csrf-token` cookie's value (a logged-in cookie session's), or before login a new value,
+   * set as that cookie on the response (for `@RequireCsrf()` on the login form's POST). Takes express's `req` (its
+   * `res` is found), Node's `req` and `res`, or a Koa `ctx`.
    */
   csrfValue(request: HttpExchange, response?: HttpExchange): string {
     return csrfValue(this.auth, request, response);
@@ -177,20 +180,19 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A middleware that puts the logged-in user, or `null`, in `req.user` (express, Node) or
-   * `ctx.state.user` (Koa: `app.use(manager.middleware())` works on both). It never
-   * refuses a request for lack of a login; loader exceptions and store outages go to
-   * `next(err)` (Koa: reject).
+   * A middleware that puts the logged-in user, or `null`, in `req.user` (express, Node) or `ctx.state.user` (Koa:
+   * `app.use(manager.middleware())` works on both). It never refuses a request for lack of a login; loader exceptions
+   * and store outages go to `next(err)` (Koa: reject).
    */
   middleware(): LoginMiddleware {
     return userMiddleware(this.auth);
   }
 
   /**
-   * A guard for routes outside routing-controllers (express, Node, Koa): 401 without a
-   * valid login, 403 without every scope in `scopes`, 401 `fresh_login_required` for a
-   * `fresh` route; the error (with its `WWW-Authenticate` challenge) goes to `next(err)`
-   * (Koa: rejects), so the app's error handlers see it. Sets the user as `middleware()` does.
+   * A guard for routes outside routing-controllers (express, Node, Koa): 401 without a valid login, 403 without every
+   * scope in `scopes`, 401 `fresh_login_required` for a `fresh` route; the error (with its `WWW-Authenticate`
+   * challenge) goes to `next(err)` (Koa: rejects), so the app's error handlers see it. Sets the user as `middleware()`
+   * does.
    */
   requireLogin(options: LoggedInOptions = {}): LoginMiddleware {
     return guardMiddleware(this.auth, checkLoggedInOptions(options, 'requireLogin()'));

@@ -64,9 +64,12 @@ describe('the demo (npm run demo)', () => {
       'application/json',
     );
     expect(json.status).to.equal(200);
-    const body = (await json.json()) as { access_token: string; token_type: string };
-    expect(body.token_type).to.equal('bearer');
-    expect(body.access_token.split('.')).to.have.length(3);
+    expect(json.headers.get('cache-control')).to.equal('no-store');
+    expect(json.headers.get('pragma')).to.equal('no-cache');
+    const body = (await json.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).to.have.members(['access_token', 'token_type', 'expires_in', 'refresh_token']);
+    expect(body).to.include({ token_type: 'Bearer', expires_in: 15 * 60 });
+    expect((body.access_token as string).split('.')).to.have.length(3);
     expect((await post('/auth/token', credentials, form)).status).to.equal(200);
     expect((await post('/auth/token', 'username=johndoe%40e.mail&password=wrong', form)).status).to.equal(401);
     expect((await post('/auth/token', 'username=nobody%40e.mail&password=hunter2', form)).status).to.equal(401);

@@ -12,12 +12,21 @@ const SECRET = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
 const ADA = { email: 'ada@example.com', name: 'Ada', scopes: ['items:write'] };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
+/** A token endpoint's answer as RFC 6749 §5.1 says (`manager.tokenResponse`): its fields, and stored nowhere. */
+async function tokenAnswer(issued: Response, what: string): Promise<{ access_token: string; refresh_token?: string }> {
+  expect(issued.status, what).to.equal(200);
+  expect(issued.headers.get('cache-control'), `${what}: Cache-Control`).to.equal('no-store');
+  expect(issued.headers.get('pragma'), `${what}: Pragma`).to.equal('no-cache');
+  const body = (await issued.json()) as { access_token: string; refresh_token?: string };
+  expect(body).to.include({ token_type: 'Bearer', expires_in: 15 * 60 });
+  return body;
+}
+
 /** The README's login: the password form posted urlencoded, as the quickstart's curl does; `scope` if asked. */
 async function tokens(url: string, scope?: string): Promise<{ access_token: string; refresh_token?: string }> {
   const form = new URLSearchParams({ username: 'ada@example.com', password: 'let-me-in', ...(scope ? { scope } : {}) });
   const issued = await fetch(`${url}/auth/token`, { method: 'POST', headers: FORM, body: form });
-  expect(issued.status, 'POST /auth/token').to.equal(200);
-  return (await issued.json()) as { access_token: string; refresh_token?: string };
+  return tokenAnswer(issued, 'POST /auth/token');
 }
 
 const logIn = async (url: string, scope?: string) => (await tokens(url, scope)).access_token;
@@ -256,12 +265,12 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
   it('sessions: access and refresh tokens, rotation with reuse detection, logout, logout everywhere', async () => {
     const app = await start('sessions');
     const first = await tokens(app.url);
+    expect(first.refresh_token, 'createTokens: the pair').to.be.a('string');
     await expectProtected(app.url, '/me', first.access_token, ADA);
     const refresh = (token: string) => fetch(`${app.url}/auth/refresh`, { method: 'POST', headers: bearer(token) });
     expect((await refresh(first.access_token)).status, 'an access token on the refresh route').to.equal(401);
-    const rotated = await refresh(first.refresh_token as string);
-    expect(rotated.status).to.equal(200);
-    const second = (await rotated.json()) as { access_token: string; refresh_token: string };
+    const second = await tokenAnswer(await refresh(first.refresh_token as string), 'POST /auth/refresh');
+    expect(second.refresh_token).to.be.a('string').and.not.equal(first.refresh_token);
     expect((await fetch(`${app.url}/me`, { headers: bearer(second.access_token) })).status).to.equal(200);
     const reused = await refresh(first.refresh_token as string);
     expect(reused.status).to.equal(401);
@@ -456,7 +465,12 @@ function broken(app: string): Record<string, string> {
   const loader = `'loader') throw new Error(${JSON.stringify(LOADER_ERROR)});`;
   const route = `'route') throw new Error(${JSON.stringify(ROUTE_ERROR)});`;
   insert('users.ts', '    const account = this.accounts.get(email);\n', loader, 'before');
-  insert('auth.ts', '  async token(@Body({ validate: true }) form: PasswordForm) {\n', route, 'after');
+  insert(
+    'auth.ts',
+    '  async token(@Body({ validate: true }) form: PasswordForm, @Res() res: HttpExchange) {\n',
+    route,
+    'after',
+  );
   return files;
 }
 

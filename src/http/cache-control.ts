@@ -31,3 +31,13 @@ export function preventCaching(response: ServerResponse, vary: string): void {
   const missing = vary.split(', ').filter((name) => !present.includes(name.toLowerCase()));
   if (missing.length) response.setHeader('Vary', [String(current), ...missing].join(', '));
 }
+
+/**
+ * A token endpoint's answer (RFC 6749 §5.1): `Cache-Control: no-store` and `Pragma: no-cache` (for HTTP/1.0
+ * caches), whatever the app set. An `ETag` express adds to the JSON body is left alone: a response no cache may
+ * store is never revalidated, and a POST is never answered 304, so it enables nothing (and the body differs every time).
+ */
+export function forbidStoring(response: ServerResponse): void {
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('Pragma', 'no-cache');
+}
