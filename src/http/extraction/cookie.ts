@@ -10,13 +10,23 @@ export const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function readCookie(request: IncomingMessage, name: string): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
-    const value = unquote(pair.slice(eq + 1).trim());
-    return value === '' ? undefined : decode(value);
+  // One pass over the header, without splitting it into an array of pairs: on the request path of cookie logins.
+  for (let start = 0; start < header.length; ) {
+    const end = nextOr(header, ';', start);
+    const eq = header.indexOf('=', start);
+    if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) {
+      const value = unquote(header.slice(eq + 1, end).trim());
+      return value === '' ? undefined : decode(value);
+    }
+    start = end + 1;
   }
   return undefined;
+}
+
+/** The index of `char` from `from`, or the end of `text`. */
+function nextOr(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at === -1 ? text.length : at;
 }
 
 const unquote = (value: string): string =>
