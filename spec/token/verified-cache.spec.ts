@@ -42,6 +42,7 @@ describe('token/verified-cache: VerifiedTokens', () => {
     const cache = new VerifiedTokens(100, policy);
     const token = signToken(claims('u'), signer(old));
     expect(cache.verify(token, now).ok).to.equal(true);
+    expect(cache.verify(token, now).ok).to.equal(true);
     expect(cache.size).to.equal(1);
 
     // Without the version hook the cache would keep serving it: the control case.
@@ -59,8 +60,25 @@ describe('token/verified-cache: VerifiedTokens', () => {
     const policy = policyFor(old);
     const cache = new VerifiedTokens(3, policy);
     const tokens = ['a', 'b', 'c', 'd'].map((sub) => signToken(claims(sub), signer(old)));
-    for (const token of tokens) expect(cache.verify(token, now).ok).to.equal(true);
+    for (const token of [...tokens, ...tokens]) expect(cache.verify(token, now).ok).to.equal(true);
     expect(cache.size).to.equal(3);
+  });
+
+  it('remembers a token on its second sighting only, so one-shot tokens never push a hot one out', () => {
+    const policy = policyFor(old);
+    const cache = new VerifiedTokens(2, policy);
+    const hot = signToken(claims('hot'), signer(old));
+    cache.verify(hot, now);
+    expect(cache.size).to.equal(0);
+    cache.verify(hot, now);
+    expect(cache.size).to.equal(1);
+    for (let i = 0; i < 500; i++)
+      expect(cache.verify(signToken(claims(`once-${i}`), signer(old)), now).ok).to.equal(true);
+    expect(cache.size).to.equal(1);
+    const again = cache.verify(hot, now);
+    expect(again.ok).to.equal(true);
+    // The same frozen object as the cached entry: a hit, not a second verification.
+    expect(again).to.equal(cache.verify(hot, now));
   });
 
   it('remembers nothing that failed, and nothing with size 0', () => {
@@ -79,6 +97,8 @@ describe('token/verified-cache: VerifiedTokens', () => {
     const cache = new VerifiedTokens(10, policy);
     const token = signToken(claims('u'), signer(old));
     expect(cache.verify(token, now).ok).to.equal(true);
+    expect(cache.verify(token, now).ok).to.equal(true);
+    expect(cache.size).to.equal(1);
     expect(cache.verify(token, now + 60)).to.deep.equal({ ok: false, code: 'token_expired' });
     expect(cache.size).to.equal(0);
   });

@@ -1,6 +1,7 @@
 import type { Checked } from '../shared/checked';
 import { LoginConfigurationError } from '../shared/errors';
 import { type TokenPayload, timeFailure } from './claims';
+import { Doorkeeper } from './doorkeeper';
 import { Generations } from './generations';
 import type { VerifyPolicy } from './trust';
 import { verifyToken } from './verify';
@@ -32,12 +33,15 @@ interface Entry {
  * are the callers' checks and run on every request, cache or not.
  *
  * Bounded by entry count, least recently used leaving first (`Generations`); a size of 0
- * turns the cache off. Keyed by the signature segment, which is short (so a lookup hashes
+ * turns the cache off. A token is remembered on its second sighting (`Doorkeeper`), so a
+ * flood of tokens each sent once costs no cache write and evicts nothing. Keyed by the
+ * signature segment, which is short (so a lookup hashes
  * 43 characters of an HS256 token, not all of it), and a hit counts only when the whole
  * token is the one that verified.
  */
 export class VerifiedTokens {
   private readonly cache: Generations<Entry> | undefined;
+  private readonly doorkeeper: Doorkeeper | undefined;
   private version: number;
 
   /** `policy`: how tokens are verified, its keys included (the cache empties when their `version` changes). */
@@ -46,6 +50,7 @@ export class VerifiedTokens {
     private readonly policy: VerifyPolicy,
   ) {
     this.cache = size > 0 ? new Generations<Entry>(size) : undefined;
+    this.doorkeeper = size > 0 ? new Doorkeeper(size) : undefined;
     this.version = policy.keys.version;
   }
 
@@ -79,7 +84,7 @@ export class VerifiedTokens {
     const checked = verifyToken(token, policy, now);
     if (!checked.ok) return checked;
     const frozen = deepFreeze(checked);
-    cache.set(signature, { token, checked: frozen });
+    if (this.doorkeeper?.seen(signature)) cache.set(signature, { token, checked: frozen });
     return frozen;
   }
 }
