@@ -113,6 +113,8 @@ const EVERY_OPTION = {
   remoteKeys: true,
   maxTokenLifetime: true,
   rotateRefreshTokens: true,
+  refreshGrace: true,
+  maxSessions: true,
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,

@@ -1,73 +1,28 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { Get, JsonController, Post, Req } from 'routing-controllers';
 import {
-  LoggedIn,
   LoginConfigurationError,
-  LoginManager,
-  type LoginOptions,
   MemoryRevocationStore,
   RedisRevocationStore,
   type RevocationStore,
   type TokenPayload,
-  User,
 } from 'routing-controllers-login';
-import request from 'supertest';
-import { Service } from 'typedi';
-import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
-import { HS256_SECRET } from '../helpers/keys';
 import { describeOnRedis, uniquePrefix } from '../helpers/redis-targets';
-import { type Account, accountLoader } from '../helpers/users';
+import { type RotatingInstance, rotatingInstance } from '../helpers/rotating-app';
 
-const users = accountLoader();
 const decode = (token: string) => jwt.decode(token) as TokenPayload;
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const instance = rotatingInstance;
 
-/** The manager of the app answering the current request (the controller is shared by the apps below). */
-const managers = new WeakMap<object, LoginManager<Account>>();
-
-@Service()
-@JsonController('/rotating')
-class RotatingController {
-  @LoggedIn({ refresh: true })
-  @Post('/refresh')
-  async refresh(@Req() req: { app: object }) {
-    const { accessToken, refreshToken } = await (managers.get(req.app) as LoginManager<Account>).refreshTokens(
-      req as never,
-    );
-    return { access_token: accessToken, refresh_token: refreshToken };
-  }
-
-  @LoggedIn()
-  @Get('/me')
-  me(@User() user: Account) {
-    return { email: user.email };
-  }
-}
-
-/** An app instance with its own manager; instances given the same store share rotations. */
-function instance(options: Partial<LoginOptions<Account>> = {}) {
-  const warnings: string[] = [];
-  const manager = new LoginManager<Account>({
-    secret: HS256_SECRET,
-    tokenUrl: '/t',
-    userLoader: users.load,
-    logger: { error: () => {}, warn: (message: string) => void warnings.push(message) },
-    ...options,
-  });
-  const app = appWith(manager, { controllers: [RotatingController] });
-  managers.set(app, manager);
-  const refresh = (token: string) => request(app).post('/rotating/refresh').set(bearer(token));
-  const me = (token: string) => request(app).get('/rotating/me').set(bearer(token));
-  return { manager, app, refresh, me, warnings };
-}
-
-/** The behaviour every store must give; `pair` builds two instances sharing one store. */
-function rotationContract(name: string, pair: () => ReturnType<typeof instance>[]) {
+/**
+ * The behaviour every store must give without a refresh grace (`refreshGrace: 0`, as before
+ * there was one: spec/integration/refresh-grace.spec.ts has the grace); `pair` builds two
+ * instances sharing one store.
+ */
+function rotationContract(name: string, pair: () => RotatingInstance[]) {
   describe(name, () => {
     it('rotates: each use returns a new refresh token of the same login, and retires the one used', async () => {
-      const [a] = pair() as [ReturnType<typeof instance>];
+      const [a] = pair() as [RotatingInstance];
       const login = await a.manager.createTokens({
         data: { sub: 'john@example.com', tenant: 'acme' },
         scopes: ['read'],
@@ -85,7 +40,7 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
     });
 
     it('answers a retired refresh token 401 refresh_token_reused, revokes the whole login, and logs it', async () => {
-      const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
+      const [a, b] = pair() as [RotatingInstance, RotatingInstance];
       const login = await a.manager.createTokens({ data: { sub: 'john@example.com' }, fresh: true });
       const rotated = (await a.refresh(login.refreshToken).expect(200)).body;
       const other = await b.manager.createTokens({ data: { sub: 'john@example.com' } });
@@ -102,7 +57,7 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
     });
 
     it('lets exactly one of two concurrent uses of a refresh token win', async () => {
-      const [a, b] = pair() as [ReturnType<typeof instance>, ReturnType<typeof instance>];
+      const [a, b] = pair() as [RotatingInstance, RotatingInstance];
       for (let round = 0; round < 5; round += 1) {
         const { refreshToken } = await a.manager.createTokens({ data: { sub: 'jane@example.com' } });
         const answers = await Promise.all([a.refresh(refreshToken), b.refresh(refreshToken)]);
@@ -117,13 +72,15 @@ function rotationContract(name: string, pair: () => ReturnType<typeof instance>[
 describe('refresh-token rotation with reuse detection', () => {
   rotationContract('in memory', () => {
     const store = new MemoryRevocationStore();
-    return [instance({ revocationStore: store }), instance({ revocationStore: store })];
+    return [0, 1].map(() => instance({ revocationStore: store, refreshGrace: 0 }));
   });
 
   describeOnRedis('across two instances', (target) => {
     rotationContract('sharing one Redis store', () => {
       const prefix = uniquePrefix('rotation');
-      return [0, 1].map(() => instance({ revocationStore: new RedisRevocationStore(target.connect(), { prefix }) }));
+      return [0, 1].map(() =>
+        instance({ revocationStore: new RedisRevocationStore(target.connect(), { prefix }), refreshGrace: 0 }),
+      );
     });
   });
 
@@ -159,7 +116,7 @@ describe('refresh-token rotation with reuse detection', () => {
   });
 
   it('keeps refreshAccessToken working without rotating, and refuses a rotated-away token there too', async () => {
-    const { manager } = instance();
+    const { manager } = instance({ refreshGrace: 0 });
     const { refreshToken } = await manager.createTokens({ data: { sub: 'john@example.com' } });
     await manager.refreshAccessToken(refreshToken);
     await manager.refreshAccessToken(refreshToken);

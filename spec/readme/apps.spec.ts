@@ -272,11 +272,15 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     const second = await tokenAnswer(await refresh(first.refresh_token as string), 'POST /auth/refresh');
     expect(second.refresh_token).to.be.a('string').and.not.equal(first.refresh_token);
     expect((await fetch(`${app.url}/me`, { headers: bearer(second.access_token) })).status).to.equal(200);
+    const again = await refresh(first.refresh_token as string);
+    expect(again.status, 'the rotated-away token within refreshGrace: a second tab').to.equal(200);
+    await tokenAnswer(await refresh(second.refresh_token as string), 'POST /auth/refresh');
     const reused = await refresh(first.refresh_token as string);
     expect(reused.status).to.equal(401);
     expect(((await reused.json()) as { code: string }).code).to.equal('refresh_token_reused');
     const revoked = await fetch(`${app.url}/me`, { headers: bearer(second.access_token) });
     expect(revoked.status, "the reused login's access token").to.equal(401);
+    expect((await refresh(second.refresh_token as string)).status, "the reused login's refresh token").to.equal(401);
 
     const third = await logIn(app.url);
     const logout = await fetch(`${app.url}/auth/logout`, { method: 'POST', headers: bearer(third) });

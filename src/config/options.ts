@@ -120,6 +120,19 @@ export interface LoginOptions<TUser = unknown> {
    */
   rotateRefreshTokens?: boolean;
   /**
+   * Refresh grace: for this long after a refresh token was rotated away, presenting it again (a
+   * second tab, a retried request) refreshes the same login instead of counting as reuse: it gets
+   * a sibling of the refresh token the first request got (same login, same generation) and
+   * revokes nothing. After the window, reuse ends the login as before. The remember-me cookie's
+   * renewals follow it too. Seconds or a string like `'15s'`; `0` for none; at most 300. Default 15 seconds.
+   */
+  refreshGrace?: Duration;
+  /**
+   * Live logins (refresh-token families) kept per user: a login beyond this many ends the least
+   * recently refreshed one (its tokens are refused). A whole number from 1 to 1000. Default 20.
+   */
+  maxSessions?: number;
+  /**
    * `Cache-Control: no-store` (and `Vary: Authorization, Cookie`, as they apply) on every
    * response to a request the library authenticated, unless the app or route sets its own
    * `Cache-Control`. Default `true`.

@@ -52,6 +52,8 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   remoteKeys: true,
   maxTokenLifetime: true,
   rotateRefreshTokens: true,
+  refreshGrace: true,
+  maxSessions: true,
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,
@@ -165,7 +167,7 @@ function store(options: LoginOptions<unknown>, clock: Clock) {
     revocationStore: revocation.revocationStore(options.revocationStore, clock),
     storeTimeout: check.storeTimeout(options.storeTimeout),
     rotateRefreshTokens: revocation.rotationOption(options.rotateRefreshTokens),
-    refreshGrace: 0,
-    maxSessions: 20,
+    refreshGrace: revocation.refreshGrace(options.refreshGrace),
+    maxSessions: revocation.maxSessions(options.maxSessions),
   };
 }

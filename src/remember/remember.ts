@@ -17,13 +17,6 @@ import { rememberedClaims, rotatedClaims } from '../token/family';
 import { renewedClaims } from '../token/issue';
 import type { RememberContext } from './context';
 
-/**
- * How long after a refresh cookie was rotated the same cookie may still renew the access
- * cookie instead of counting as reuse: a browser restoring several tabs sends them all with
- * the one cookie it has.
- */
-const RENEWAL_GRACE_SECONDS = 30;
-
 /** A renewal's outcome: the new access token to log the request in with, or why there is none. */
 export type Renewal = { token: string } | FailureReason;
 
@@ -129,7 +122,9 @@ function renewCookies(
 /**
  * What the store says of a refresh cookie: renew, with the generation of the next refresh
  * cookie (rotation), or without one (rotation off); or why not (revoked, or reused, which
- * ends its login).
+ * ends its login). Within `refreshGrace` of a rotation the cookie rotated away still renews,
+ * as at the refresh endpoint: tabs of one browser (restored at once, or loading together
+ * after the access cookie expired) send the one refresh cookie the browser has.
  */
 async function renewal(
   context: RememberContext,
@@ -137,9 +132,9 @@ async function renewal(
   payload: TokenPayload,
 ): Promise<number | undefined | FailureReason> {
   const { settings, rotation } = context;
-  const refused = await storeVerdict(rotation, payload, revocationId(token, payload), 'refresh', RENEWAL_GRACE_SECONDS);
+  const refused = await storeVerdict(rotation, payload, revocationId(token, payload), 'refresh');
   if (refused) return refused;
   if (!settings.rotateRefreshTokens || payload.jti === undefined) return undefined;
-  const rotated = await rotate(rotation, payload, RENEWAL_GRACE_SECONDS);
+  const rotated = await rotate(rotation, payload);
   return 'code' in rotated ? rotated : rotated.generation;
 }

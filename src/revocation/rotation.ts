@@ -59,11 +59,8 @@ export function storeVerdict(
   payload: TokenPayload,
   id: string,
   type: TokenType,
-  graceSeconds = context.options.refreshGrace,
 ): MaybePromise<FailureReason | undefined> {
-  return andThen(context.store.lookup(payload.sub, id, payload.fam), (found) =>
-    verdict(context, payload, type, found, graceSeconds),
-  );
+  return andThen(context.store.lookup(payload.sub, id, payload.fam), (found) => verdict(context, payload, type, found));
 }
 
 function verdict(
@@ -71,7 +68,6 @@ function verdict(
   payload: TokenPayload,
   type: TokenType,
   { revoked, cutoff, session }: RevocationLookup,
-  graceSeconds: number,
 ): MaybePromise<FailureReason | undefined> {
   if (revoked) return REVOKED;
   if (session === undefined && cutoff !== undefined) {
@@ -79,21 +75,22 @@ function verdict(
     const issued = issuedAtMs(payload);
     if (issued === undefined || issued <= cutoff) return REVOKED;
   }
-  const { rotateRefreshTokens, clock } = context.options;
+  const { rotateRefreshTokens, clock, refreshGrace } = context.options;
   if (type !== 'refresh' || !rotateRefreshTokens || session === undefined) return undefined;
-  const step = rotationStep(session, payload.gen ?? 0, clock(), graceSeconds * 1000);
+  const step = rotationStep(session, payload.gen ?? 0, clock(), refreshGrace * 1000);
   return step === 'reuse' ? reuseDetected(context, payload) : undefined;
 }
 
 /**
  * Refreshes the login of refresh token `payload` in the store (one atomic step, see
  * `RevocationStore.rotate`): the generation the next refresh token carries, or why there is none.
- * Of concurrent uses exactly one rotates; within the grace, the others get the same generation.
+ * Of concurrent uses exactly one rotates; within `refreshGrace` of that, the others get the
+ * generation it moved to (a sibling of its refresh token: another `jti`, same family and `gen`),
+ * so the login has one current generation at a time and never forks.
  */
 export async function rotate(
   context: RotationContext,
   payload: TokenPayload,
-  graceSeconds = context.options.refreshGrace,
 ): Promise<{ outcome: 'rotated' | 'grace'; generation: number } | FailureReason> {
   // Our refresh tokens all have one; a token without one could be replayed unnoticed.
   if (payload.jti === undefined) return { code: 'claim_invalid', claim: 'jti' };
@@ -102,7 +99,7 @@ export async function rotate(
     family: payload.fam ?? payload.jti,
     generation: payload.gen ?? 0,
     now: options.clock(),
-    graceMs: graceSeconds * 1000,
+    graceMs: options.refreshGrace * 1000,
     keepUntil: acceptedUntil(context, payload.exp),
     endedUntil: endedUntil(context),
     limit: options.maxSessions,
