@@ -54,6 +54,7 @@ export type {
   RotationRequest,
   SessionRecord,
 } from './revocation/store';
+export type { LoginSession } from './sessions/list';
 export type { Clock } from './shared/clock';
 export type { Duration } from './shared/duration';
 export {

@@ -10,6 +10,7 @@ import { currentUser, hasScopes } from './core/queries';
 import { refreshAccess, refreshPair } from './core/refresh';
 import { checkLoggedInOptions, type LoggedInOptions } from './core/requirements';
 import { logout, revokeAllFor, revokeToken } from './core/revoke';
+import { endSession, sessionsOf } from './core/sessions';
 import { type IssuedTokens, type TokenResponse, tokenResponse } from './core/token-response';
 import type { UserLoaderFunction } from './core/user-loader';
 import type { HttpExchange } from './frameworks';
@@ -17,6 +18,7 @@ import type { SessionCookieOptions } from './http/session-cookies';
 import type { CookieOptions } from './http/set-cookie';
 import type { JsonWebKeySet } from './keys/source';
 import type { TokenPair } from './revocation/rotation';
+import type { LoginSession } from './sessions/list';
 import type { MaybePromise } from './shared/maybe-promise';
 import type { TokenPayload } from './token/claims';
 import type { TokenPairRequest } from './token/family';
@@ -70,7 +72,7 @@ export class LoginManager<TUser = unknown> {
 
   /**
    * A login's tokens in one new family (an access token, `fresh` if asked, and a refresh token, each with its default
-   * lifetime), recorded in the store as one of the user's logins. A reused refresh token later revokes both.
+   * lifetime), recorded in the store as one of the user's logins, listed by `sessions` with its `label`.
    */
   createTokens(request: TokenPairRequest): Promise<TokenPair> {
     return createTokens(this.auth, request);
@@ -87,19 +89,17 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A new access token from a refresh token (a string, or the request a refresh route authenticated: express's `req`, a
-   * Koa `ctx` or `ctx.request`), with its `sub`, data and scopes. Never fresh. Does not rotate (see `refreshTokens`); a
-   * refresh token already rotated away is refused here too.
+   * A new access token (never fresh) from a refresh token (a string, or the request a refresh route authenticated: `req`,
+   * a Koa `ctx`), with its `sub`, data and scopes. Does not rotate; a refresh token rotated away is refused here too.
    */
   refreshAccessToken(refreshToken: string | HttpExchange): Promise<string> {
     return refreshAccess(this.auth, refreshToken);
   }
 
   /**
-   * New tokens from a refresh token (a string, or the request a refresh route authenticated). With rotation
-   * (`rotateRefreshTokens`, on by default) the refresh token given is retired and a new one of the same login returned;
-   * presenting a retired one again revokes every token of that login and rejects with `refresh_token_reused`, and of
-   * concurrent uses of one refresh token exactly one succeeds. Without rotation, the refresh token given comes back.
+   * New tokens from a refresh token (a string, or the request a refresh route authenticated). With rotation (on by
+   * default) the one given is retired for a new one of the same login; a retired one presented again after
+   * `refreshGrace` ends the login (`refresh_token_reused`). Without rotation, the refresh token given comes back.
    */
   refreshTokens(refreshToken: string | HttpExchange): Promise<TokenPair> {
     return refreshPair(this.auth, refreshToken);
@@ -110,25 +110,29 @@ export class LoginManager<TUser = unknown> {
     return currentUser(this.auth, token, options);
   }
 
-  /**
-   * True when the access token grants every scope in `required`; throws the not-authenticated error for an invalid
-   * token. Synchronous, so it does not consult the revocation store: use it where the login was already checked.
-   */
+  /** Whether the access token grants every scope in `required`; an invalid one throws. Synchronous: no store lookup. */
   hasScopes(token: string, required: string[]): boolean {
     return hasScopes(this.auth, token, required);
   }
 
-  /**
-   * Refuses `token` from now until it would have expired anyway: by its `jti`, or for a token without one by a digest
-   * of it. A payload (instead of the token) needs a `jti`.
-   */
+  /** Refuses `token` until it would have expired anyway, by its `jti` or digest (a payload needs a `jti`). */
   revoke(token: string | TokenPayload): Promise<void> {
     return revokeToken(this.auth, token);
   }
 
-  /** Refuses every token of `sub` issued until now ("log out everywhere"); tokens issued later work. */
+  /** Refuses every token of `sub` issued until now and ends every login ("log out everywhere"); later ones work. */
   revokeAllFor(sub: string): Promise<void> {
     return revokeAllFor(this.auth, sub);
+  }
+
+  /** The live logins of `sub` ("your devices"), newest first; with the request (`req`, `ctx`), its own is `current`. */
+  sessions(sub: string, request?: HttpExchange): Promise<LoginSession[]> {
+    return sessionsOf(this.auth, sub, request);
+  }
+
+  /** Ends login `id` of `sub` (from `sessions`): its tokens are refused on every instance. `false` for an id not listed. */
+  endSession(sub: string, id: string): Promise<boolean> {
+    return endSession(this.auth, sub, id);
   }
 
   /**
@@ -140,9 +144,8 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`: services build a verify-only manager from it
-   * with `new LoginManager({ keys: jwks, tokenUrl })`. HMAC secrets are never included, so an HS* manager publishes `{
-   * keys: [] }`.
+   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`, to build a verify-only manager from
+   * (`new LoginManager({ keys: jwks, tokenUrl })`). Never HMAC secrets: an HS* manager publishes `{ keys: [] }`.
    */
   jwks(): JsonWebKeySet {
     return this.auth.options.keys.jwks();
@@ -165,10 +168,9 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`), so they work without
-   * JavaScript: the readable `csrf-token` cookie's value (a logged-in cookie session's), or before login a new value,
-   * set as that cookie on the response (for `@RequireCsrf()` on the login form's POST). Takes express's `req` (its
-   * `res` is found), Node's `req` and `res`, or a Koa `ctx`.
+   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`): the `csrf-token`
+   * cookie's, or before login a new one, set as that cookie (for `@RequireCsrf()` on the login form's POST). Takes
+   * express's `req` (its `res` is found), Node's `req` and `res`, or a Koa `ctx`.
    */
   csrfValue(request: HttpExchange, response?: HttpExchange): string {
     return csrfValue(this.auth, request, response);
@@ -180,9 +182,8 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A middleware that puts the logged-in user, or `null`, in `req.user` (express, Node) or `ctx.state.user` (Koa:
-   * `app.use(manager.middleware())` works on both). It never refuses a request for lack of a login; loader exceptions
-   * and store outages go to `next(err)` (Koa: reject).
+   * A middleware that puts the logged-in user, or `null`, in `req.user` (express, Node) or `ctx.state.user` (Koa);
+   * never refuses a request for lack of a login; loader exceptions and store outages go to `next(err)` (Koa: reject).
    */
   middleware(): LoginMiddleware {
     return userMiddleware(this.auth);
@@ -190,9 +191,8 @@ export class LoginManager<TUser = unknown> {
 
   /**
    * A guard for routes outside routing-controllers (express, Node, Koa): 401 without a valid login, 403 without every
-   * scope in `scopes`, 401 `fresh_login_required` for a `fresh` route; the error (with its `WWW-Authenticate`
-   * challenge) goes to `next(err)` (Koa: rejects), so the app's error handlers see it. Sets the user as `middleware()`
-   * does.
+   * scope in `scopes`, 401 for a `fresh` or `maxAge` route's older login; the error (with its `WWW-Authenticate`
+   * challenge) goes to `next(err)` (Koa: rejects). Sets the user as `middleware()` does.
    */
   requireLogin(options: LoggedInOptions = {}): LoginMiddleware {
     return guardMiddleware(this.auth, checkLoggedInOptions(options, 'requireLogin()'));

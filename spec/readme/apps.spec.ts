@@ -293,6 +293,28 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     expect((await fetch(`${app.url}/me`, { headers: bearer(phone) })).status, 'after logout-everywhere').to.equal(401);
   });
 
+  it('devices: lists the logins, labelled, this one current, and ends another (its token refused from then on)', async () => {
+    const app = await start('devices');
+    const [phone, laptop] = [await logIn(app.url), await logIn(app.url)] as [string, string];
+    const list = async (token: string) => {
+      const listed = await fetch(`${app.url}/auth/sessions`, { headers: bearer(token) });
+      expect(listed.status, 'GET /auth/sessions').to.equal(200);
+      return (await listed.json()) as { id: string; label?: string; current: boolean; startedAt: string }[];
+    };
+    const sessions = await list(laptop);
+    expect(sessions.map(({ label, current }) => ({ label, current }))).to.deep.equal([
+      { label: 'node', current: true },
+      { label: 'node', current: false },
+    ]);
+    expect(Date.parse(sessions[0]?.startedAt as string)).not.to.be.NaN;
+    const end = (token: string, id: string) =>
+      fetch(`${app.url}/auth/sessions/${id}/end`, { method: 'POST', headers: bearer(token) });
+    expect((await end(laptop, sessions[1]?.id as string)).status).to.equal(204);
+    expect((await fetch(`${app.url}/me`, { headers: bearer(phone) })).status, 'the ended login').to.equal(401);
+    expect((await list(laptop)).length).to.equal(1);
+    expect((await end(laptop, sessions[1]?.id as string)).status, 'ended already').to.equal(404);
+  });
+
   it('redis: two instances share a logout through the RedisRevocationStore', async function () {
     if (!process.env.REDIS_URL) return this.skip();
     const [one, two] = [await start('redis'), await start('redis')] as [Started, Started];

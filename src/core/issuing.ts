@@ -1,4 +1,5 @@
 import { acceptedUntil, endedUntil, type TokenPair } from '../revocation/rotation';
+import { sessionLabel } from '../sessions/label';
 import { EVENTS, type LoginEvent } from '../shared/events';
 import { pairClaims, type TokenPairRequest } from '../token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from '../token/issue';
@@ -24,7 +25,7 @@ export function createRefreshToken(auth: Authenticator<unknown>, request: Refres
 
 /**
  * `manager.createTokens(...)`: a login's access and refresh tokens, in one new family, recorded
- * in the store as one of the user's sessions (so it is listed, and refreshes, from now on).
+ * in the store as one of the user's sessions, with its label (so it is listed, and refreshes, from now on).
  */
 export async function createTokens(auth: Authenticator<unknown>, request: TokenPairRequest): Promise<TokenPair> {
   const { minter, options, store, rotation } = auth;
@@ -35,7 +36,8 @@ export async function createTokens(auth: Authenticator<unknown>, request: TokenP
     refreshToken: minter.sign(claims.refresh, 'createTokens'),
   };
   const { sub, fam, exp } = claims.refresh as { sub: string; fam: string; exp: number };
-  const session = { id: fam, started: access.nowMs, refreshed: access.nowMs, generation: 0 };
+  const label = sessionLabel('createTokens', request.label);
+  const session = { id: fam, started: access.nowMs, refreshed: access.nowMs, generation: 0, ...(label && { label }) };
   await store.startSession(sub, session, acceptedUntil(rotation, exp), options.maxSessions, endedUntil(rotation));
   if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims.refresh));
   return pair;

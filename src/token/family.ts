@@ -4,7 +4,13 @@ import { type AccessTokenRequest, carriedClaims, type IssuePolicy, newClaims, st
 import { refuseUnknownKeys } from './request-keys';
 
 /** What `createTokens` takes: the access token's request without `expiresIn` (each token gets its default lifetime). */
-export type TokenPairRequest = Omit<AccessTokenRequest, 'expiresIn'>;
+export interface TokenPairRequest extends Omit<AccessTokenRequest, 'expiresIn'> {
+  /**
+   * What `sessions(sub)` calls this login, for its user to recognise it: a device name, a user
+   * agent. Kept in the store, never in a token; control characters removed, at most 200 characters.
+   */
+  label?: string;
+}
 
 /** Claims of a login's access and refresh tokens, in one new family. */
 export function pairClaims(

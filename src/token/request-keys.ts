@@ -5,7 +5,7 @@ const REQUEST_KEYS: Record<TokenType | 'pair', readonly string[]> = {
   access: ['data', 'expiresIn', 'scopes', 'fresh', 'acr'],
   refresh: ['data', 'expiresIn', 'scopes', 'acr'],
   // createTokens: each token gets its own default lifetime.
-  pair: ['data', 'scopes', 'fresh', 'acr'],
+  pair: ['data', 'scopes', 'fresh', 'acr', 'label'],
 };
 
 /** Names other libraries (fastapi-login, jsonwebtoken) use, and what they are called here. */
