@@ -1,4 +1,5 @@
 import type { LoginManager } from '../login-manager';
+import { dpopScheme } from './dpop';
 import type { OpenApiSecurityScheme } from './types';
 
 /** What `loginSecuritySchemes` and `withLoginSecurity` take besides the manager. */
@@ -15,6 +16,7 @@ export interface LoginSecurityOptions {
 export const SCHEME_NAMES = {
   oauth2: 'oauth2',
   bearer: 'bearer',
+  dpop: 'dpop',
   cookie: 'cookie',
   refresh: 'refreshToken',
 } as const;
@@ -24,14 +26,15 @@ type Schemes = Partial<Record<(typeof SCHEME_NAMES)[keyof typeof SCHEME_NAMES], 
 /**
  * OpenAPI 3 `components.securitySchemes` for how `manager` takes tokens: `oauth2` (the password flow at
  * `tokenUrl`, with the manager's `scopes`) when it issues tokens, `bearer` when it reads the
- * `Authorization` header, `cookie` (an API key named `cookieName`) when it reads the cookie.
+ * `Authorization` header (unless DPoP is required), `dpop` (`Authorization: DPoP` with a `DPoP` proof,
+ * RFC 9449) when `dpop` is on, `cookie` (an API key named `cookieName`) when it reads the cookie.
  * `withLoginSecurity` adds these, and `refreshToken` when a route takes refresh tokens.
  */
 export function loginSecuritySchemes(
   manager: LoginManager<unknown>,
   options: LoginSecurityOptions = {},
 ): Record<string, OpenApiSecurityScheme> {
-  const { tokenUrl, scopes, useHeader, useCookie, cookieName, csrf, keys } = manager.auth.options;
+  const { tokenUrl, scopes, useHeader, useCookie, cookieName, csrf, keys, dpop } = manager.auth.options;
   const { refreshUrl } = checkOptions(options);
   const schemes: Schemes = {};
   // A verify-only manager (public keys only) cannot issue the tokens its tokenUrl would hand out.
@@ -39,7 +42,8 @@ export function loginSecuritySchemes(
     const password = { tokenUrl, ...(refreshUrl === undefined ? {} : { refreshUrl }), scopes: { ...scopes } };
     schemes.oauth2 = { type: 'oauth2', description: 'Log in with a username and password.', flows: { password } };
   }
-  if (useHeader) {
+  // With DPoP required a bearer token is always refused: only the DPoP scheme opens a route.
+  if (useHeader && !dpop?.required) {
     schemes.bearer = {
       type: 'http',
       scheme: 'bearer',
@@ -47,6 +51,7 @@ export function loginSecuritySchemes(
       description: 'An access token, as `Authorization: Bearer <token>`.',
     };
   }
+  if (dpop) schemes.dpop = dpopScheme(dpop);
   if (useCookie) {
     schemes.cookie = {
       type: 'apiKey',

@@ -11,7 +11,7 @@ export interface OpenApiPasswordFlow {
   scopes: Record<string, string>;
 }
 
-/** The security schemes this library describes: OAuth2 password, HTTP bearer, API key in a cookie. */
+/** The security schemes this library describes: OAuth2 password, HTTP bearer or DPoP, API key in a cookie. */
 export type OpenApiSecurityScheme =
   | {
       /** OAuth2: Swagger UI's Authorize dialog posts the password form to the flow's `tokenUrl`. */
@@ -25,10 +25,10 @@ export type OpenApiSecurityScheme =
       };
     }
   | {
-      /** HTTP authentication, here `Authorization: Bearer <token>`. */
+      /** HTTP authentication: `Authorization: Bearer <token>`, or `Authorization: DPoP <token>` with a proof. */
       type: 'http';
-      /** The HTTP authentication scheme. */
-      scheme: 'bearer';
+      /** The HTTP authentication scheme: `bearer` (RFC 6750) or `DPoP` (RFC 9449). */
+      scheme: 'bearer' | 'DPoP';
       /** A hint at the token's format, e.g. `'JWT'`. */
       bearerFormat?: string;
       /** Shown beside the scheme. */
