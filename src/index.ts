@@ -84,6 +84,7 @@ export {
   type OutagePhase,
   type RefreshEvent,
   type RefreshReusedEvent,
+  type SessionEndedEvent,
   type StoreOutageEvent,
   type ThrottledEvent,
 } from './shared/events';

@@ -4,6 +4,7 @@ import { EVENTS, type LoginEvent } from '../shared/events';
 import { pairClaims, type TokenPairRequest } from '../token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from '../token/issue';
 import type { Authenticator } from './authenticator';
+import { sessionEnded } from './sessions';
 
 /** `manager.createAccessToken(...)`: a signed access token, `defaultExpiry` unless `expiresIn` says otherwise. */
 export function createAccessToken(auth: Authenticator<unknown>, request: AccessTokenRequest): string {
@@ -38,8 +39,15 @@ export async function createTokens(auth: Authenticator<unknown>, request: TokenP
   const { sub, fam, exp } = claims.refresh as { sub: string; fam: string; exp: number };
   const label = sessionLabel('createTokens', request.label);
   const session = { id: fam, started: access.nowMs, refreshed: access.nowMs, generation: 0, ...(label && { label }) };
-  await store.startSession(sub, session, acceptedUntil(rotation, exp), options.maxSessions, endedUntil(rotation));
+  const evicted = await store.startSession(
+    sub,
+    session,
+    acceptedUntil(rotation, exp),
+    options.maxSessions,
+    endedUntil(rotation),
+  );
   if (EVENTS.login.hasSubscribers) EVENTS.login.publish(loginEvent(claims.refresh));
+  for (const family of evicted) sessionEnded(sub, family, 'evicted');
   return pair;
 }
 

@@ -1,6 +1,7 @@
 import { exchangeOf, type HttpExchange } from '../frameworks';
 import { endedUntil } from '../revocation/rotation';
 import { type LoginSession, loginSessions } from '../sessions/list';
+import { EVENTS, type SessionEndedEvent } from '../shared/events';
 import type { Authenticator } from './authenticator';
 
 function checkSub(caller: string, sub: unknown): void {
@@ -40,5 +41,11 @@ export async function endSession(auth: Authenticator<unknown>, sub: string, id: 
   const listed = (await auth.store.sessions(sub)).some((session) => session.id === id);
   if (!listed) return false;
   await auth.store.endSession(sub, id, endedUntil(auth.rotation));
+  sessionEnded(sub, id, 'ended');
   return true;
+}
+
+/** `:session-ended`, when someone listens. */
+export function sessionEnded(sub: string, family: string, reason: SessionEndedEvent['reason']): void {
+  if (EVENTS.sessionEnded.hasSubscribers) EVENTS.sessionEnded.publish({ sub, family, reason });
 }

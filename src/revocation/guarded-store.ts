@@ -4,7 +4,13 @@ import type { LoginLogger } from '../shared/logger';
 import { isThenable, type MaybePromise } from '../shared/maybe-promise';
 import { OutageLog, within } from '../shared/outage';
 import type { RevocationLookup, RevocationStore, RotationOutcome, RotationRequest, SessionRecord } from './store';
-import { checkedLookup, checkedRotation, checkedSessions, MalformedStoreValueError } from './store-values';
+import {
+  checkedEnded,
+  checkedLookup,
+  checkedRotation,
+  checkedSessions,
+  MalformedStoreValueError,
+} from './store-values';
 
 const asIs = <T>(value: T): T => value;
 
@@ -46,14 +52,15 @@ export class GuardedStore {
     await this.call(() => this.store.revokeAll(sub, cutoff, expiresAt, endedUntil), asIs);
   }
 
+  /** The ids of the logins the new one pushed out (`limit`), when the store tells. */
   async startSession(
     sub: string,
     session: SessionRecord,
     keepUntil: number,
     limit: number,
     endedUntil: number,
-  ): Promise<void> {
-    await this.call(() => this.store.startSession(sub, session, keepUntil, limit, endedUntil), asIs);
+  ): Promise<string[]> {
+    return this.call(() => this.store.startSession(sub, session, keepUntil, limit, endedUntil), checkedEnded);
   }
 
   async rotate(sub: string, request: RotationRequest): Promise<RotationOutcome> {
@@ -74,20 +81,21 @@ export class GuardedStore {
   }
 
   /** A synchronous answer as it is; a promise bounded by the time limit; any failure as unavailability. */
-  private call<T>(operation: () => MaybePromise<T>, check: (answer: T) => T): MaybePromise<T> {
+  private call<T, R = T>(operation: () => MaybePromise<T>, check: (answer: T) => R): MaybePromise<R> {
     let answer: MaybePromise<T>;
+    let checked: R;
     try {
       answer = operation();
-      if (!isThenable(answer)) answer = check(answer);
+      if (isThenable(answer)) return this.bounded(answer, check);
+      checked = check(answer);
     } catch (error) {
       throw this.unavailable(error);
     }
-    if (isThenable(answer)) return this.bounded(answer, check);
     this.outage.recovered();
-    return answer;
+    return checked;
   }
 
-  private async bounded<T>(answer: PromiseLike<T>, check: (answer: T) => T): Promise<T> {
+  private async bounded<T, R>(answer: PromiseLike<T>, check: (answer: T) => R): Promise<R> {
     try {
       const result = check(await within(answer, this.timeoutMs));
       this.outage.recovered();

@@ -81,12 +81,13 @@ export class MemoryRevocationStore implements RevocationStore {
     for (const family of [...(this.users.get(sub)?.keys() ?? [])]) this.end(sub, family, endedUntil);
   }
 
-  startSession(sub: string, session: SessionRecord, keepUntil: number, limit: number, endedUntil: number): void {
+  /** The ids of the logins it ended to stay within `limit`. */
+  startSession(sub: string, session: SessionRecord, keepUntil: number, limit: number, endedUntil: number): string[] {
     this.purge();
-    if (this.refused.has(session.id)) return;
+    if (this.refused.has(session.id)) return [];
     const { id, ...record } = session;
     this.keep(sub, id, { ...record, expiresAt: 0 }, keepUntil);
-    this.trim(sub, limit, endedUntil);
+    return this.trim(sub, limit, endedUntil);
   }
 
   /** DPoP: whether proof `id` is used for the first time; synchronous, so atomic in one process. */
@@ -145,10 +146,16 @@ export class MemoryRevocationStore implements RevocationStore {
     if (expiresAt !== before?.expiresAt) this.expiries.push({ key: family, expiresAt, kind: 'session', sub });
   }
 
-  /** Ends the least recently refreshed logins of `sub` beyond `limit`. */
-  private trim(sub: string, limit: number, endedUntil: number): void {
+  /** Ends the least recently refreshed logins of `sub` beyond `limit`; answers their ids. */
+  private trim(sub: string, limit: number, endedUntil: number): string[] {
     const logins = this.users.get(sub);
-    while (logins && logins.size > limit) this.end(sub, logins.keys().next().value as string, endedUntil);
+    const ended: string[] = [];
+    while (logins && logins.size > limit) {
+      const oldest = logins.keys().next().value as string;
+      this.end(sub, oldest, endedUntil);
+      ended.push(oldest);
+    }
+    return ended;
   }
 
   private end(sub: string, family: string, endedUntil: number): void {

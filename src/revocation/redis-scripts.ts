@@ -41,9 +41,10 @@ local function finish(family, ms)
 end
 local function trim(limit, ms)
   local excess = redis.call('ZCARD', base .. 'i') - limit
-  if excess <= 0 then return end
+  if excess <= 0 then return {} end
   local oldest = redis.call('ZRANGE', base .. 'i', 0, excess - 1)
   for _, family in ipairs(oldest) do finish(family, ms) end
+  return oldest
 end
 local function record(family)
   local fields = redis.call('HMGET', base .. 's:' .. family, 'g', 'r')
@@ -64,18 +65,17 @@ return { id, cut, redis.call('GET', base .. 'r:' .. ARGV[2]), fields[1], fields[
 export const REVOKE = script(`refuse(ARGV[1], tonumber(ARGV[2]))
 return 1`);
 
-/** ARGV family, started, keep ttl, limit, ended ttl, label (or absent). */
+/** ARGV family, started, keep ttl, limit, ended ttl, label (or absent); answers the families it ended (the limit). */
 export const START = script(`
 local family, started, keep = ARGV[1], ARGV[2], tonumber(ARGV[3])
-if redis.call('EXISTS', base .. 'r:' .. family) == 1 then return 0 end
+if redis.call('EXISTS', base .. 'r:' .. family) == 1 then return {} end
 local key = base .. 's:' .. family
 redis.call('HSET', key, 's', started, 'r', started, 'g', 0)
 if ARGV[6] then redis.call('HSET', key, 'l', ARGV[6]) end
 extend(key, keep)
 redis.call('ZADD', base .. 'i', started, family)
 extend(base .. 'i', keep)
-trim(tonumber(ARGV[4]), tonumber(ARGV[5]))
-return 1`);
+return trim(tonumber(ARGV[4]), tonumber(ARGV[5]))`);
 
 /** ARGV family, generation, now, grace ms, keep ttl, ended ttl, limit; answers [outcome, generation]. */
 export const ROTATE = script(`

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { checkRedisClient, checkStoreOptions, isClock, isKeyPrefix } from '../shared/store-options';
 import { END, LOOKUP, REVOKE, REVOKE_ALL, ROTATE, type Script, SESSIONS, START } from './redis-scripts';
 import type { RevocationLookup, RevocationStore, RotationOutcome, RotationRequest, SessionRecord } from './store';
-import { parseLookup, parseRotation, parseSessions } from './store-values';
+import { parseEnded, parseLookup, parseRotation, parseSessions } from './store-values';
 
 /** Sets a DPoP proof's key unless it exists: 1 for the first use, 0 after. */
 const FIRST_USE = "if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 1 else return 0 end";
@@ -77,10 +77,10 @@ export class RedisRevocationStore implements RevocationStore {
     keepUntil: number,
     limit: number,
     endedUntil: number,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const { id, started, label } = session;
     const args = [id, started, this.ttl(keepUntil), limit, this.ttl(endedUntil)];
-    await this.run(START, sub, ...(label === undefined ? args : [...args, label]));
+    return parseEnded(await this.run(START, sub, ...(label === undefined ? args : [...args, label])));
   }
 
   async rotate(sub: string, request: RotationRequest): Promise<RotationOutcome> {

@@ -49,7 +49,17 @@ export function checkedSessions(answer: SessionRecord[]): SessionRecord[] {
   return answer;
 }
 
+/** The answer of any store's `startSession`: the ids it ended (none when it answers nothing), checked. */
+export function checkedEnded(answer: unknown): string[] {
+  if (answer === undefined) return [];
+  if (!Array.isArray(answer) || !answer.every((id) => typeof id === 'string')) return malformed('ended sessions');
+  return answer;
+}
+
 // What Redis answers: strings, or null for a key that is not there.
+
+/** `START`'s reply: the families it ended. */
+export const parseEnded = (reply: unknown): string[] => checkedEnded(reply);
 
 /** A whole number as `RedisRevocationStore` writes it. */
 function integer(value: unknown, what: string): number {

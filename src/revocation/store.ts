@@ -99,7 +99,8 @@ export interface RevocationStore {
   /**
    * A new login: record `session` (generation 0) for `sub` until `keepUntil`. Keep at most
    * `limit` live sessions per user: beyond that, end the least recently refreshed ones, each
-   * refused until `endedUntil`.
+   * refused until `endedUntil`, and answer their ids (for the `:session-ended` event, reason
+   * `'evicted'`); a store that answers nothing reports no eviction.
    */
   startSession(
     sub: string,
@@ -107,7 +108,8 @@ export interface RevocationStore {
     keepUntil: number,
     limit: number,
     endedUntil: number,
-  ): MaybePromise<void>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: a store written before (answering `Promise<void>`) still fits.
+  ): MaybePromise<string[] | undefined | void>;
   /**
    * One refresh, in one atomic step (of concurrent calls on any instance, exactly one rotates
    * a generation). With the family refused: `ended`. With no record: adopt it (a login that

@@ -18,6 +18,8 @@ export const LOGIN_EVENTS = {
   logout: 'routing-controllers-login:logout',
   /** `revokeAllFor(sub)` ended every login of a user: {@link LogoutAllEvent}. */
   logoutAll: 'routing-controllers-login:logout-all',
+  /** One login was ended (`endSession`), or pushed out by newer ones (`maxSessions`): {@link SessionEndedEvent}. */
+  sessionEnded: 'routing-controllers-login:session-ended',
   /** A request (or a call such as `getCurrentUser`) was refused: {@link AuthFailureEvent}. */
   authFailure: 'routing-controllers-login:auth-failure',
   /** `LoginThrottle` refused a login attempt (429): {@link ThrottledEvent}. */
@@ -71,6 +73,16 @@ export interface LogoutEvent {
 export interface LogoutAllEvent {
   /** The user. */
   sub: string;
+}
+
+/** `routing-controllers-login:session-ended`: one login of a user ended, its every token refused from now on. */
+export interface SessionEndedEvent {
+  /** The user. */
+  sub: string;
+  /** The login (family): the `id` of `sessions(sub)`, the `family` of its `:login` event. */
+  family: string;
+  /** `'ended'` by `endSession(sub, id)`; `'evicted'` by a newer login beyond `maxSessions`. */
+  reason: 'ended' | 'evicted';
 }
 
 /** `routing-controllers-login:auth-failure`: a refusal, as `onAuthFailure` sees it. */
@@ -128,6 +140,8 @@ export interface LoginEventMessages {
   'routing-controllers-login:logout': LogoutEvent;
   /** `revokeAllFor()`. */
   'routing-controllers-login:logout-all': LogoutAllEvent;
+  /** `endSession()`, or a login pushed out by `maxSessions`. */
+  'routing-controllers-login:session-ended': SessionEndedEvent;
   /** A refusal. */
   'routing-controllers-login:auth-failure': AuthFailureEvent;
   /** A throttled login attempt. */
@@ -158,6 +172,7 @@ export const EVENTS = {
   refreshReused: typed('refreshReused'),
   logout: typed('logout'),
   logoutAll: typed('logoutAll'),
+  sessionEnded: typed('sessionEnded'),
   authFailure: typed('authFailure'),
   throttled: typed('throttled'),
   storeOutage: typed('storeOutage'),
