@@ -6,6 +6,7 @@ import { HttpError, useContainer, useExpressServer } from 'routing-controllers';
 import { LoginError, LoginManager, LoginThrottle, loginConfig } from 'routing-controllers-login';
 import { Container } from 'typedi';
 import { AuthController, MeController, PagesController } from './controllers';
+import { DevicesController } from './devices';
 import { serveApiDocs } from './openapi';
 import { failurePage } from './pages';
 import type { DemoUser } from './users';
@@ -98,7 +99,10 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
   serveApiDocs(app, manager);
   useExpressServer(
     app,
-    loginConfig({ controllers: [AuthController, MeController, PagesController], defaultErrorHandler: false }),
+    loginConfig({
+      controllers: [AuthController, MeController, PagesController, DevicesController],
+      defaultErrorHandler: false,
+    }),
   );
   app.use(formFailurePage, errorHandler);
   return app;

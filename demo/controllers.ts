@@ -36,7 +36,8 @@ export class AuthController {
     const user = await this.throttle.attempt(username, request, () => this.users.authenticate(username, password));
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
-    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true });
+    const label = request.get('user-agent'); // what "Your devices" calls this login
+    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true, label });
     // RFC 6749 §5.1: access_token, token_type, expires_in, refresh_token, scope; Cache-Control: no-store.
     return this.manager.tokenResponse(tokens, response);
   }
@@ -100,9 +101,11 @@ export class PagesController {
       return this.formAgain(request, response, 429, wait, username);
     }
     if (!user) return this.formAgain(request, response, 401, 'Wrong email or password.', username);
-    const token = this.manager.createAccessToken({ data: { sub: user.email }, fresh: true });
+    // One login, listed on "Your devices" under the browser's user agent.
+    const label = request.get('user-agent');
+    const { accessToken } = await this.manager.createTokens({ data: { sub: user.email }, fresh: true, label });
     // Remember me: a refresh cookie keeps the login for 30 days; without it, the browser session.
-    this.manager.setCookie(response, token, { persistent: form.remember === 'on' });
+    this.manager.setCookie(response, accessToken, { persistent: form.remember === 'on' });
     response.redirect(303, '/');
     return response;
   }

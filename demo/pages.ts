@@ -1,3 +1,4 @@
+import type { LoginSession } from 'routing-controllers-login';
 import type { DemoUser } from './users';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -21,7 +22,13 @@ button.quiet{background:#eef0f5;color:#1d2330;margin-top:.6rem}
 form+form{margin-top:0}
 [role=alert]{background:#fdecec;color:#8a1c1c;border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
 .hint{color:#5b6475;font-size:.9rem;margin:1.25rem 0 0}
-a{color:#3451d1}`;
+a{color:#3451d1}
+ul.devices{list-style:none;padding:0;margin:0}
+li.device{border-top:1px solid #e3e6ec;padding:.75rem 0}
+li.device p{margin:0}
+.label{font-weight:600;overflow-wrap:anywhere}
+.this{background:#e6ecff;color:#3451d1;border-radius:6px;padding:0 .4rem;font-size:.85rem;margin-left:.4rem}
+li.device .hint{margin:.2rem 0 .5rem}`;
 
 const page = (title: string, body: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -52,8 +59,32 @@ export function homePage(user: DemoUser, csrf: string): string {
     'Home',
     `<h1>Hello, ${escapeHtml(user.name)}</h1>
 <p>You are logged in as ${escapeHtml(user.email)}.</p>
+<p><a href="/devices">Your devices</a></p>
 <form method="post" action="/logout">${csrfField(csrf)}<button>Log out</button></form>
 <form method="post" action="/logout-everywhere">${csrfField(csrf)}<button class="quiet">Log out everywhere</button></form>`,
+  );
+}
+
+/** A time as the page shows it, the same for every reader: `2030-01-01 12:00 UTC`. */
+const when = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** One login: its label (what its browser said: escaped), its times, this device marked, a button to end it. */
+function deviceItem(session: LoginSession, csrf: string): string {
+  const marker = session.current ? ' <span class="this">This device</span>' : '';
+  return `<li class="device${session.current ? ' current' : ''}">
+  <p><span class="label">${escapeHtml(session.label ?? 'Unnamed device')}</span>${marker}</p>
+  <p class="hint">Logged in ${when(session.startedAt)}, last refreshed ${when(session.lastRefreshedAt)}</p>
+  <form method="post" action="/devices/end">${csrfField(csrf)}<input type="hidden" name="id" value="${escapeHtml(session.id)}">
+    <button class="quiet">${session.current ? 'Log out this device' : 'Log out'}</button></form>
+</li>`;
+}
+
+export function devicesPage(sessions: LoginSession[], csrf: string): string {
+  return page(
+    'Your devices',
+    `<h1>Your devices</h1>
+<ul class="devices">${sessions.map((session) => deviceItem(session, csrf)).join('\n')}</ul>
+<p><a href="/">Back to your page</a></p>`,
   );
 }
 

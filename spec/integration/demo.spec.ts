@@ -155,6 +155,29 @@ describe('the demo (npm run demo)', () => {
     expect((await get('/', { cookie, accept: 'text/html' })).status).to.equal(200);
   });
 
+  it("ends another device from /devices only with the form's CSRF value, and shows each label escaped", async () => {
+    const loginAs = async (agent: string) => {
+      const { cookie, csrf } = await loginForm();
+      const login = await post('/login', `${credentials}&_csrf=${csrf}`, form, { cookie, 'user-agent': agent });
+      const session = sessionOf(login);
+      return { ...session, cookie: `${session.cookie}; csrf-token=${session.csrf}` };
+    };
+    const phone = await loginAs('<b>Phone</b>');
+    const laptop = await loginAs('Laptop');
+    const page = await (await get('/devices', { cookie: laptop.cookie, accept: 'text/html' })).text();
+    expect(page).to.include('&#60;b&#62;Phone&#60;/b&#62;').and.not.include('<b>Phone');
+    const phoneId = /<li class="device">[\s\S]*?name="id" value="([\w-]+)"/.exec(page)?.[1] as string;
+    expect(phoneId).to.be.a('string');
+    const forged = await post('/devices/end', `id=${phoneId}`, form, { cookie: laptop.cookie, accept: 'text/html' });
+    expect(forged.status, 'without _csrf').to.equal(403);
+    expect((await get('/', { cookie: phone.cookie, accept: 'text/html' })).status).to.equal(200);
+    const ended = await post('/devices/end', `id=${phoneId}&_csrf=${laptop.csrf}`, form, { cookie: laptop.cookie });
+    expect([ended.status, ended.headers.get('location')]).to.deep.equal([303, '/devices']);
+    const after = await get('/', { cookie: phone.cookie, accept: 'text/html' });
+    expect([after.status, after.headers.get('location')], 'the ended device').to.deep.equal([303, '/login']);
+    expect((await get('/', { cookie: laptop.cookie, accept: 'text/html' })).status).to.equal(200);
+  });
+
   it('remembers the login for 30 days with a refresh cookie when asked', async () => {
     const login = await postLogin(`${credentials}&remember=on`);
     const cookies = login.headers.getSetCookie();
