@@ -275,4 +275,14 @@ onEveryServer('protecting routes', (server) => {
     expect(error).to.be.instanceOf(InvalidCredentialsError);
     expect(error.httpCode).to.equal(401);
   });
+
+  it("an app's new InvalidCredentialsError() (a wrong password) says credentials_invalid, not token_missing, with a plain Bearer challenge", () => {
+    const error = new InvalidCredentialsError();
+    expect(error.code).to.equal('credentials_invalid');
+    expect(error.headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer' });
+    expect(JSON.parse(JSON.stringify(error))).to.deep.equal({
+      name: 'InvalidCredentialsError',
+      message: 'Invalid credentials',
+    });
+  });
 });

@@ -4,6 +4,7 @@
  */
 export type LoginErrorCode =
   | 'token_missing'
+  | 'credentials_invalid'
   | 'token_malformed'
   | 'token_too_long'
   | 'signature_invalid'
@@ -51,6 +52,7 @@ export const PUBLIC_CODES: ReadonlySet<LoginErrorCode> = new Set([
 /** A sentence per reason, for `error_description` when `exposeErrorDescriptions` is on. */
 const DESCRIPTIONS: Record<LoginErrorCode, string> = {
   token_missing: 'No token was sent',
+  credentials_invalid: 'The username or password is wrong',
   token_malformed: 'The token is malformed',
   token_too_long: 'The token is too long',
   signature_invalid: 'The token signature is invalid',

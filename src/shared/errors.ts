@@ -74,9 +74,10 @@ export class LoginError extends HttpError {
  * Built by the app itself (`next(new InvalidCredentialsError())`), it carries the RFC 6750 challenge too.
  */
 export class InvalidCredentialsError extends LoginError {
-  constructor(code: LoginErrorCode = 'token_missing') {
+  constructor(code: LoginErrorCode = 'credentials_invalid') {
     super(401, 'Invalid credentials', code);
-    this.headers = { 'WWW-Authenticate': bearerChallenge(code === 'token_missing' ? {} : { error: 'invalid_token' }) };
+    const plain = code === 'token_missing' || code === 'credentials_invalid';
+    this.headers = { 'WWW-Authenticate': bearerChallenge(plain ? {} : { error: 'invalid_token' }) };
   }
 }
 
