@@ -23,7 +23,7 @@ describe('errors', () => {
       httpCode: 401,
       message: 'Invalid credentials',
       name: 'InvalidCredentialsError',
-      code: 'token_missing',
+      code: 'credentials_invalid',
     });
   });
 
