@@ -71,8 +71,8 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * A login's tokens in one new family (an access token, `fresh` if asked, and a refresh token, each with its default
-   * lifetime), recorded in the store as one of the user's logins, listed by `sessions` with its `label`.
+   * A login's tokens in one new family (access, `fresh` if asked, and refresh, each with its default lifetime), recorded
+   * in the store, listed by `sessions` with its `label`; `dpop: req` binds both to its checked DPoP proof's key.
    */
   createTokens(request: TokenPairRequest): Promise<TokenPair> {
     return createTokens(this.auth, request);

@@ -186,7 +186,7 @@ describe('refresh-token rotation with reuse detection', () => {
     const error = await manager.createTokens({ data: { sub: 'u' }, expiresIn: 60 } as never).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(TypeError);
     expect((error as Error).message).to.match(
-      /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\?, acr\?, label\? \}/,
+      /createTokens: unknown key `expiresIn`.*createTokens takes \{ data, scopes\?, fresh\?, acr\?, label\?, dpop\? \}/,
     );
   });
 });

@@ -62,6 +62,9 @@ export const BLOCKS: Record<string, Block> = {
   'resource-service': file,
   provider: edit,
   issuers: edit,
+  dpop: file,
+  'dpop-app': edit,
+  'dpop-client': file,
 };
 
 const QUICKSTART = ['users', 'auth', 'quickstart'];
@@ -94,6 +97,7 @@ export const APPS: Record<string, string[]> = {
   'resource-service': ['resource-service'],
   provider: ['resource-service', 'provider'],
   issuers: ['resource-service', 'issuers'],
+  dpop: [...QUICKSTART, 'dpop', 'dpop-app', 'dpop-client'],
 };
 
 /** The file name a file block gives itself on its first line: `// users.ts` or `// app.ts: ...`. */

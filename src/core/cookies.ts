@@ -19,6 +19,9 @@ export function setCookie(
 ): void {
   const checked = auth.verifier.verify(token, 'access');
   if (!checked.ok) throw new TypeError(`setCookie(): not a valid access token of this manager (${checked.code}).`);
+  if (checked.value.cnf !== undefined) {
+    throw new TypeError('setCookie(): a DPoP-bound token needs a proof on every request, which a cookie cannot carry.');
+  }
   const exchange = respondingExchangeOf(response, undefined, 'setCookie()');
   writeSessionCookies(exchange, token, checked.value, auth.minter.now(), auth.cookies, options);
   const persistent = options?.persistent ?? auth.cookies.defaults.persistent;

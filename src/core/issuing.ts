@@ -4,6 +4,7 @@ import { EVENTS, type LoginEvent } from '../shared/events';
 import { pairClaims, type TokenPairRequest } from '../token/family';
 import { type AccessTokenRequest, newClaims, type RefreshTokenRequest } from '../token/issue';
 import type { Authenticator } from './authenticator';
+import { boundKey } from './dpop-key';
 import { sessionEnded } from './sessions';
 
 /** `manager.createAccessToken(...)`: a signed access token, `defaultExpiry` unless `expiresIn` says otherwise. */
@@ -26,12 +27,14 @@ export function createRefreshToken(auth: Authenticator<unknown>, request: Refres
 
 /**
  * `manager.createTokens(...)`: a login's access and refresh tokens, in one new family, recorded
- * in the store as one of the user's sessions, with its label (so it is listed, and refreshes, from now on).
+ * in the store as one of the user's sessions, with its label (so it is listed, and refreshes, from now on);
+ * with `dpop: req`, both bound to the key of the request's checked DPoP proof.
  */
 export async function createTokens(auth: Authenticator<unknown>, request: TokenPairRequest): Promise<TokenPair> {
   const { minter, options, store, rotation } = auth;
+  const jkt = await boundKey(auth, request);
   const access = minter.issuePolicy(options.defaultExpiry);
-  const claims = pairClaims(request, access, minter.issuePolicy(options.refreshExpiry));
+  const claims = pairClaims(request, access, minter.issuePolicy(options.refreshExpiry), jkt);
   const pair = {
     accessToken: minter.sign(claims.access, 'createTokens'),
     refreshToken: minter.sign(claims.refresh, 'createTokens'),

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { confirmationClaim } from '../dpop/binding';
+import type { HttpExchange } from '../frameworks';
 import type { TokenPayload } from './claims';
 import { type AccessTokenRequest, carriedClaims, type IssuePolicy, newClaims, stamp } from './issue';
 import { refuseUnknownKeys } from './request-keys';
@@ -10,13 +12,21 @@ export interface TokenPairRequest extends Omit<AccessTokenRequest, 'expiresIn'> 
    * agent. Kept in the store, never in a token; control characters removed, at most 200 characters.
    */
   label?: string;
+  /**
+   * The token request itself (express's `req`, a Koa `ctx`), DPoP on: its `DPoP` proof is checked as
+   * on every route (no `ath`: there is no token yet) and both tokens are bound to the proof's key
+   * (`cnf.jkt`, RFC 9449 §6), so they work only beside proofs that key signs. A request without a
+   * `DPoP` header gets bearer tokens (with `dpop: 'required'`, a 401); a bad proof, a 401.
+   */
+  dpop?: HttpExchange;
 }
 
-/** Claims of a login's access and refresh tokens, in one new family. */
+/** Claims of a login's access and refresh tokens, in one new family; with `jkt`, both bound to that DPoP key. */
 export function pairClaims(
   request: TokenPairRequest,
   accessPolicy: IssuePolicy,
   refreshPolicy: IssuePolicy,
+  jkt?: string,
 ): { access: Record<string, unknown>; refresh: Record<string, unknown> } {
   if (request !== null && typeof request === 'object') refuseUnknownKeys('createTokens', { ...request }, 'pair');
   const { data, scopes, fresh, acr } = request ?? ({} as TokenPairRequest);
@@ -34,6 +44,10 @@ export function pairClaims(
   };
   // One login, one time: the two clock readings may fall in different seconds.
   claims.refresh.auth_time = claims.access.auth_time;
+  if (jkt !== undefined) {
+    Object.assign(claims.access, confirmationClaim(jkt));
+    Object.assign(claims.refresh, confirmationClaim(jkt));
+  }
   return claims;
 }
 

@@ -68,6 +68,7 @@ const RESERVED: Record<string, string> = {
   auth_time: 'is set from the clock (the login is now)',
   acr: 'is set from the acr option',
   gen: 'is set by refreshTokens (the refresh-token generation)',
+  cnf: "is set from createTokens' dpop option (the DPoP key the tokens are bound to)",
 };
 
 /** Validates a token request and returns the claims to sign. */

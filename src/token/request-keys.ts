@@ -5,7 +5,7 @@ const REQUEST_KEYS: Record<TokenType | 'pair', readonly string[]> = {
   access: ['data', 'expiresIn', 'scopes', 'fresh', 'acr'],
   refresh: ['data', 'expiresIn', 'scopes', 'acr'],
   // createTokens: each token gets its own default lifetime.
-  pair: ['data', 'scopes', 'fresh', 'acr', 'label'],
+  pair: ['data', 'scopes', 'fresh', 'acr', 'label', 'dpop'],
 };
 
 /** Names other libraries (fastapi-login, jsonwebtoken) use, and what they are called here. */
@@ -29,6 +29,11 @@ export function refuseUnknownKeys(caller: string, request: Record<string, unknow
   if (unknown === 'fresh') {
     throw new TypeError(
       `${caller}: \`fresh\` is for access tokens (a refresh token never counts as a fresh login); ${takes}.`,
+    );
+  }
+  if (unknown === 'dpop') {
+    throw new TypeError(
+      `${caller}: \`dpop\` binds a login's tokens to the key of the token request's proof: createTokens({ data, dpop: req }); ${takes}.`,
     );
   }
   const hint = RENAMED[unknown] ? `; did you mean \`${RENAMED[unknown]}\`?` : '';
