@@ -120,6 +120,7 @@ const EVERY_OPTION = {
   refreshCookieName: true,
   accessTokenType: true,
   dpop: true,
+  loggedInByDefault: true,
 } satisfies Record<keyof LoginOptions, true>;
 
 describe('LoginManager', () => {

@@ -42,6 +42,7 @@ describe('the published package', () => {
         'LoginError',
         'LoginManager',
         'PasswordForm',
+        'Public',
         'User',
         'UserLoader',
         'UserLoaderError',

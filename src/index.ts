@@ -11,6 +11,7 @@ export type { IssuedTokens, TokenResponse } from './core/token-response';
 export type { MaybeUser, UserLoaderClass, UserLoaderFunction, UserLoaderOption } from './core/user-loader';
 export { LoggedIn } from './decorators/logged-in';
 export type { ClassOrMethodDecorator } from './decorators/mark';
+export { Public } from './decorators/public';
 export { RequireCsrf } from './decorators/require-csrf';
 export { User, type UserOptions } from './decorators/user';
 export { UserLoader } from './decorators/user-loader';

@@ -1,5 +1,6 @@
-import type { RoutingControllersOptions } from 'routing-controllers';
+import type { AuthorizationChecker, RoutingControllersOptions } from 'routing-controllers';
 import { Container } from 'typedi';
+import { appControllers, protectByDefault } from './core/by-default';
 import { LoginManager } from './login-manager';
 import { LoginConfigurationError } from './shared/errors';
 
@@ -38,13 +39,30 @@ export function loginConfig<T extends RoutingControllersOptions>(
       );
     }
   }
-  return {
+  const config = {
     ...options,
     development: options.development ?? false,
     validation: withoutEcho(options.validation),
     authorizationChecker: manager.authorizationChecker,
     currentUserChecker: manager.currentUserChecker,
   } as T & Checkers;
+  return manager.auth.options.loggedInByDefault ? protectingByDefault(config, manager.authorizationChecker) : config;
+}
+
+/**
+ * `loggedInByDefault`: routing-controllers reads `authorizationChecker` once per app, after it has
+ * imported the app's controllers (directories included) and before it builds their routes, so reading
+ * it is when the routes without a login decorator get theirs. Controllers defined after `loginConfig()`
+ * runs are covered too.
+ */
+function protectingByDefault<T extends RoutingControllersOptions>(config: T & Checkers, checker: AuthorizationChecker) {
+  return Object.defineProperty(config, 'authorizationChecker', {
+    enumerable: true,
+    get() {
+      protectByDefault(appControllers(config.controllers));
+      return checker;
+    },
+  });
 }
 
 /**

@@ -154,6 +154,16 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     expect(((await payee.json()) as { code: string }).code).to.equal('insufficient_user_authentication');
   });
 
+  it('protected by default: the token route and @Public() health stay open, StatusController needs a login', async () => {
+    const app = await start('by-default');
+    const health = await fetch(`${app.url}/status/health`);
+    expect(health.status, 'GET /status/health without a token').to.equal(200);
+    expect(await health.json()).to.deep.equal({ healthy: true });
+    const token = await logIn(app.url);
+    await expectProtected(app.url, '/status', token, { ok: true });
+    await expectProtected(app.url, '/me', token, ADA);
+  });
+
   describe('cookies: the login page, its form, the home page and logout (PagesController)', () => {
     let app: Started;
     before(async () => {

@@ -164,4 +164,12 @@ export interface LoginOptions<TUser = unknown> {
    * never taken as a bearer token, DPoP on or off. Default: off.
    */
   dpop?: 'allowed' | 'required' | DpopOptions;
+  /**
+   * Every routing-controllers route needs a login unless its class or method has `@Public()`, so a
+   * controller one forgets to decorate is not open to everyone. `@LoggedIn()` and `@User()` still add
+   * their requirements (scopes, `fresh`, `maxAge`, `acr`); `@Public()` on a class leaves a method's
+   * `@LoggedIn()` in force. Routes outside routing-controllers are not concerned (`requireLogin()`).
+   * Default `false`.
+   */
+  loggedInByDefault?: boolean;
 }

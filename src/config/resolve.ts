@@ -59,6 +59,7 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   refreshCookieName: true,
   accessTokenType: true,
   dpop: true,
+  loggedInByDefault: true,
 };
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
@@ -113,6 +114,7 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
     audience,
     accessTokenType,
     noStore: check.flag('noStore', options.noStore, true),
+    loggedInByDefault: check.flag('loggedInByDefault', options.loggedInByDefault, false),
     dpop: undefined,
   };
   resolved.dpop = dpopSetup(options.dpop, {

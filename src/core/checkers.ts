@@ -48,7 +48,8 @@ function meets<TUser>(
   login: Login<TUser>,
 ): Login<TUser> {
   if (!login.ok) {
-    if (requirement.loginRequired === false) return login;
+    const required = requirement.loginRequired !== false || (requirement.byDefault && auth.options.loggedInByDefault);
+    if (!required) return login;
     throw auth.failures.login(login, exchange);
   }
   if (requirement.fresh && login.payload.fresh !== true) {

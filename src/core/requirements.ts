@@ -58,8 +58,8 @@ export function checkLoggedInOptions(options: LoggedInOptions, caller: string): 
   return { scopes, refresh, fresh, ...checkStepUp(options.maxAge, options.acr, caller) };
 }
 
-/** What a decorator marks a route with. */
-export type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf';
+/** What a decorator marks a route with; `by-default`: no decorator, in an app of a `loggedInByDefault` manager. */
+export type MarkKind = 'logged-in' | 'user' | 'optional-user' | 'csrf' | 'by-default';
 
 /**
  * What one decorator asks of a route. Marks ride in routing-controllers' own
@@ -88,6 +88,8 @@ export interface RouteRequirement extends StepUp {
   fresh: boolean;
   /** Writes must carry the CSRF value even without a login (`@RequireCsrf()`). */
   csrf?: boolean;
+  /** Not `@Public()`: a login is required by a manager with `loggedInByDefault`. */
+  byDefault?: boolean;
 }
 
 type ResponseHandlerMetadataArgs = ReturnType<typeof getMetadataArgsStorage>['responseHandlers'][number];
@@ -125,13 +127,15 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
   let refresh = false;
   let fresh = false;
   let csrf = false;
+  let byDefault = false;
   let stepUp: StepUp = {};
   for (const entry of entries) {
     if (isMark(entry)) {
       for (const scope of entry.scopes) scopes.add(scope);
       stepUp = combineStepUp(stepUp, entry.flags);
-      loginRequired ||= entry.kind !== 'optional-user' && entry.kind !== 'csrf';
+      loginRequired ||= entry.kind === 'logged-in' || entry.kind === 'user';
       csrf ||= entry.kind === 'csrf';
+      byDefault ||= entry.kind === 'by-default';
       refresh ||= entry.flags.refresh === true;
       fresh ||= entry.flags.fresh === true;
     } else {
@@ -142,7 +146,7 @@ function addUp(roles: readonly unknown[]): RouteRequirement {
       loginRequired = true;
     }
   }
-  return { loginRequired, scopes: [...scopes], refresh, fresh, csrf, ...stepUp };
+  return { loginRequired, scopes: [...scopes], refresh, fresh, csrf, ...(byDefault ? { byDefault } : {}), ...stepUp };
 }
 
 function skippedEntries(mark: LoginMark): unknown[] {

@@ -62,4 +62,6 @@ export interface ResolvedOptions<TUser> {
   accessTokenType: 'at+jwt' | undefined;
   /** DPoP (RFC 9449), when on. */
   dpop: DpopSetup | undefined;
+  /** Routes without `@Public()` need a login. */
+  loggedInByDefault: boolean;
 }

@@ -1,5 +1,6 @@
 import { getMetadataArgsStorage, type MetadataArgsStorage } from 'routing-controllers';
-import { type RouteRequirement, routeRequirement } from '../core/requirements';
+import { publicMark } from '../core/by-default';
+import { asArray, isMark, type RouteRequirement, routeRequirement } from '../core/requirements';
 
 /** A routing-controllers action and what its login decorators ask of a request. */
 export interface LoginRoute {
@@ -16,15 +17,34 @@ export interface LoginRoute {
 type HandlerArgs = MetadataArgsStorage['responseHandlers'][number];
 type ActionArgs = MetadataArgsStorage['actions'][number];
 
-/** Every action in `storage`, with the requirement the checkers will enforce on it. */
-export function loginRoutes(storage: MetadataArgsStorage = getMetadataArgsStorage()): LoginRoute[] {
-  return storage.actions.map((action) => ({
-    operationId: `${action.target.name}.${action.method}`,
-    httpMethod: action.type.toLowerCase(),
-    path: openApiPath(storage, action),
-    requirement: requirementOf(storage, action),
-  }));
+/**
+ * Every action in `storage`, with the requirement the checkers will enforce on it; with
+ * `loggedInByDefault`, a login on every route without `@Public()`.
+ */
+export function loginRoutes(storage: MetadataArgsStorage = getMetadataArgsStorage(), loggedInByDefault = false) {
+  return storage.actions.map(
+    (action): LoginRoute => ({
+      operationId: `${action.target.name}.${action.method}`,
+      httpMethod: action.type.toLowerCase(),
+      path: openApiPath(storage, action),
+      requirement: loggedInByDefault ? byDefault(storage, action) : requirementOf(storage, action),
+    }),
+  );
 }
+
+/** Under `loggedInByDefault`: what the decorators ask, and a login unless the route is `@Public()`. */
+function byDefault(storage: MetadataArgsStorage, action: ActionArgs): RouteRequirement | undefined {
+  const requirement = requirementOf(storage, action);
+  if (publicMark(action.target, action.method)) return requirement;
+  return { scopes: [], refresh: false, fresh: false, ...requirement, loginRequired: true };
+}
+
+/** The `by-default` marks an app of a `loggedInByDefault` manager added: the document says what the manager does. */
+const isDefaultMark = (role: unknown): boolean => isMark(role) && role.kind === 'by-default';
+const declared = (handler: HandlerArgs | undefined): HandlerArgs | undefined => {
+  const values = asArray(handler?.value);
+  return values.length > 0 && values.every(isDefaultMark) ? undefined : handler;
+};
 
 /**
  * The roles routing-controllers hands the authorization checker for this action (its
@@ -33,8 +53,8 @@ export function loginRoutes(storage: MetadataArgsStorage = getMetadataArgsStorag
  */
 function requirementOf(storage: MetadataArgsStorage, action: ActionArgs): RouteRequirement | undefined {
   const authorized = storage.responseHandlers.filter((h) => h.type === 'authorized' && h.target === action.target);
-  const onClass = authorized.find((h) => !h.method);
-  const onMethod = authorized.find((h) => h.method === action.method);
+  const onClass = declared(authorized.find((h) => !h.method));
+  const onMethod = declared(authorized.find((h) => h.method === action.method));
   const users = storage.params.filter(
     (p) => p.type === 'current-user' && p.object.constructor === action.target && p.method === action.method,
   );

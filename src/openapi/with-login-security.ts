@@ -25,8 +25,9 @@ const WRITES = new Set(['post', 'put', 'patch', 'delete']);
  * documents the login: the manager's `components.securitySchemes`, and on every route the
  * `security` its `@LoggedIn`, `@User`, `@Authorized` and `@CurrentUser` decorators imply
  * (class and method added up; an optional login lists `{}` first) with its 401 and 403
- * responses. Routes without those decorators are left as they are, and so is a `security`
- * an operation already has (set with `@OpenAPI`). A `PasswordForm` body the document refers to
+ * responses; with `loggedInByDefault`, every route without `@Public()` needs a login. Routes
+ * without those decorators are left as they are (`@Public()` ones, under `loggedInByDefault`),
+ * and so is a `security` an operation already has (set with `@OpenAPI`). A `PasswordForm` body the document refers to
  * but does not define (no class-validator-jsonschema) gets its schema.
  */
 export function withLoginSecurity<T extends OpenApiDocument>(
@@ -39,7 +40,8 @@ export function withLoginSecurity<T extends OpenApiDocument>(
   }
   const document = structuredClone(spec) as T & { paths?: Record<string, unknown> };
   const schemes = loginSecuritySchemes(manager, options);
-  const secured = loginRoutes(options.storage).filter((route) => route.requirement !== undefined);
+  const byDefault = manager.auth.options.loggedInByDefault;
+  const secured = loginRoutes(options.storage, byDefault).filter((route) => route.requirement !== undefined);
   if (secured.some((route) => route.requirement?.refresh) && schemes.bearer) {
     schemes[SCHEME_NAMES.refresh] = REFRESH_SCHEME;
   }
