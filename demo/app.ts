@@ -89,6 +89,8 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
     refreshCookieWithin: '5m',
     notAuthenticatedError: NotLoggedIn,
     scopes: { 'items:read': 'Read items' },
+    // Authorization: DPoP <token> with a DPoP proof (RFC 9449) beside bearer tokens and the cookie login.
+    dpop: 'allowed',
   });
   Container.set(LoginManager, manager);
   // Both password endpoints (/auth/token and the login form) share one count per account and address.

@@ -28,7 +28,8 @@ export class AuthController {
 
   /**
    * JSON or form `username`/`password` → an access token (fresh: a password was just checked)
-   * and a refresh token. Repeated wrong passwords are answered 429 with Retry-After.
+   * and a refresh token, bound to the key of the request's `DPoP` proof if it has one (token_type
+   * DPoP; a bad proof is a 401). Repeated wrong passwords are answered 429 with Retry-After.
    */
   @Post('/token')
   async token(@Body({ validate: true }) form: PasswordForm, @Req() request: Request, @Res() response: Response) {
@@ -37,14 +38,15 @@ export class AuthController {
     if (!user) throw new InvalidCredentialsError();
     const scopes = form.scopes.filter((scope) => user.scopes.includes(scope));
     const label = request.get('user-agent'); // what "Your devices" calls this login
-    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true, label });
+    const tokens = this.manager.createTokens({ data: { sub: user.email }, scopes, fresh: true, label, dpop: request });
     // RFC 6749 §5.1: access_token, token_type, expires_in, refresh_token, scope; Cache-Control: no-store.
     return this.manager.tokenResponse(tokens, response);
   }
 
   /**
-   * `Authorization: Bearer <refresh token>` → a new access token (never fresh) and a new
-   * refresh token; the one sent is retired, and sending it again ends the whole login.
+   * `Authorization: Bearer <refresh token>` (or `DPoP`, with a proof of its key) → a new access
+   * token (never fresh) and a new refresh token, bound as before; the one sent is retired, and
+   * sending it again ends the whole login.
    */
   @LoggedIn({ refresh: true })
   @Post('/refresh')

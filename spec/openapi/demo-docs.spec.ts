@@ -21,9 +21,19 @@ describe('the demo API docs: GET /openapi.json and /docs', () => {
     };
     const result = await new Validator().validate(structuredClone(spec));
     expect(result.errors, JSON.stringify(result.errors)).to.equal(undefined);
-    expect(spec.paths['/me/']?.get?.security).to.deep.equal([{ oauth2: [] }, { bearer: [] }, { cookie: [] }]);
+    // The demo allows DPoP: a dpop scheme beside bearer on protected and refresh routes.
+    expect(spec.paths['/me/']?.get?.security).to.deep.equal([
+      { oauth2: [] },
+      { bearer: [] },
+      { dpop: [] },
+      { cookie: [] },
+    ]);
     expect(spec.paths['/auth/token']?.post?.security).to.equal(undefined);
-    expect(spec.paths['/auth/refresh']?.post?.security).to.deep.equal([{ refreshToken: [] }, { cookie: [] }]);
+    expect(spec.paths['/auth/refresh']?.post?.security).to.deep.equal([
+      { refreshToken: [] },
+      { dpop: [] },
+      { cookie: [] },
+    ]);
     expect(spec.components.securitySchemes.oauth2?.flows).to.deep.equal({
       password: { tokenUrl: '/auth/token', scopes: { 'items:read': 'Read items' } },
     });
