@@ -18,6 +18,7 @@
  * - BENCH_VARIANTS [all]: row ids, comma-separated (`control` always runs, first and last).
  * - BENCH_RSA_POOL [20000]: the tokens RS256's distinct row cycles through.
  * - BENCH_WRK [wrk]: the wrk binary.
+ * - BENCH_REDIS_SERVER [redis-server]: the binary of the Redis rows' throwaway server (rows skipped without it).
  * - BENCH_HEAP_TOKENS [1000000; 0 skips]: tokens of the memory check.
  * - BENCH_SECTIONS [e2e,heap,micro]: the sections to run.
  * - BENCH_JSON [none]: a file to write every block's raw readings to (JSON), to look at or re-analyse.

@@ -7,6 +7,8 @@ export interface BenchKeys {
   secret: string;
   rsa: string;
   ec: string;
+  /** An Ed25519 private key (EdDSA). */
+  ed25519: string;
 }
 
 export const USER = { email: 'bench@example.com', name: 'Bench' };
@@ -17,6 +19,7 @@ export function makeKeys(): BenchKeys {
     secret: randomBytes(32).toString('base64url'),
     rsa: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export(pem).toString(),
     ec: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export(pem).toString(),
+    ed25519: generateKeyPairSync('ed25519').privateKey.export(pem).toString(),
   };
 }
 
@@ -28,7 +31,7 @@ export function keysFromEnv(): BenchKeys {
 
 /** The signing key of `algorithm` (a private key verifies too: the manager derives the public one). */
 export function secretFor(algorithm: Algorithm, keys: BenchKeys): string {
-  return { HS256: keys.secret, RS256: keys.rsa, ES256: keys.ec }[algorithm];
+  return { HS256: keys.secret, RS256: keys.rsa, ES256: keys.ec, EdDSA: keys.ed25519 }[algorithm];
 }
 
 /**

@@ -5,9 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoginManager } from 'routing-controllers-login';
 import { serve } from './child';
-import { keysFromEnv, managerFor, USER } from './keys';
+import { minterFor } from './mint';
 import type { Minter, Requests, Variant } from './variants';
 import { variantById } from './variants';
 
@@ -16,19 +15,6 @@ export interface RequestFile {
   path: string;
   mode: Requests['mode'];
   lines: number;
-}
-
-function minterFor(variant: Variant): Minter {
-  const keys = keysFromEnv();
-  if (variant.app !== 'library') {
-    return { token: () => '', carry: () => ({}), keys, manager: undefined, sample: '' };
-  }
-  const manager = managerFor(variant, keys);
-  const token = () => manager.createAccessToken({ data: { sub: USER.email } });
-  const cookie = variant.login?.options?.cookieName ?? 'access-token';
-  const carry = (value: string): Record<string, string> =>
-    variant.login?.source === 'cookie' ? { cookie: `${cookie}=${value}` } : { authorization: `Bearer ${value}` };
-  return { token, carry, keys, manager: manager as LoginManager<unknown>, sample: token() };
 }
 
 function line(headers: Record<string, string>): string {

@@ -94,13 +94,23 @@ class Bench {
     }
   }
 
-  /** One row: its server started and warmed, then no-auth, row, no-auth, … in blocks, then stopped. */
+  /** One row: its service (if any) and server started, measured, then stopped. */
   private async row(variant: Variant): Promise<RowResult> {
     const skipped = variant.skip?.();
     if (skipped) return { variant, skipped, pairs: [], heapMb: Number.NaN };
-    const base = this.baseline as Target;
     const verifyUs = variant.reference ? await this.verifyAlone(variant) : undefined;
-    const target = await this.start(variant);
+    const service = await variant.service?.();
+    try {
+      return await this.measured(variant, verifyUs, service?.env);
+    } finally {
+      await service?.stop();
+    }
+  }
+
+  /** The row's server started (with its service's `env`) and warmed, then no-auth, row, no-auth, … in blocks. */
+  private async measured(variant: Variant, verifyUs?: number, env?: Record<string, string>): Promise<RowResult> {
+    const base = this.baseline as Target;
+    const target = await this.start(variant, env);
     try {
       await this.warm(target);
       await this.warm(base);
@@ -124,12 +134,12 @@ class Bench {
     }
   }
 
-  private async start(variant: Variant): Promise<Target> {
+  private async start(variant: Variant, env?: Record<string, string>): Promise<Target> {
     await this.minter.request({ cmd: 'prepare', variant: variant.id, dir: this.dir });
     const server = new Child(join(__dirname, 'server.js'), [variant.id], {
       cpu: this.pinned?.server,
       nodeFlags: ['--expose-gc', ...this.options.nodeFlags],
-      env: this.env,
+      env: { ...this.env, ...env },
     });
     const port = await server.request<number>({ cmd: 'port' });
     return { id: variant.id, server, port, status: variant.status, sent: 0, lastRps: 0 };

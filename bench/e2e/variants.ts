@@ -4,90 +4,25 @@
  * no-auth server in alternating blocks (see run.ts).
  *
  * Adding a row takes a few lines here, nothing elsewhere:
- * - Another store or option (e.g. the Redis store, plain and mirrored): a `library(...)` row
- *   with `serverOptions` (only the server builds it; may be async, e.g. to connect) and
- *   `skip` naming what it needs when absent:
- *   ```ts
- *   library('header', 'HS256', distinct(), {
- *     id: 'redis-hs256-distinct', label: 'header HS256, Redis store, distinct tokens',
- *     skip: () => (process.env.REDIS_URL ? undefined : 'set REDIS_URL'),
- *     serverOptions: async () => ({ revocationStore: new RedisRevocationStore(new Redis(process.env.REDIS_URL)) }),
- *   }),
- *   ```
- * - Another algorithm (EdDSA): add it to `Algorithm`, its key to `BenchKeys` and `secretFor`
- *   (keys.ts), then `library('header', 'EdDSA', repeated(), { reference: true })` and the same
- *   with `distinct()`; `reference: true` prints `crypto.verify` alone beside it (add the
- *   algorithm's call to `CALLS` in reference.ts).
- * - Requests that carry more than a token (ES256 + DPoP): a `Requests` of your own, `mode: 'fresh'`,
- *   whose `headers(mint, i)` returns every header of request `i` (`authorization: DPoP <token>` from
- *   `mint.manager`, and a new `dpop` proof); fresh requests are minted just before each block, so a
- *   proof's `iat` is seconds old when sent. Give the row an `id` and a `label` of its own.
+ * - Another store or option: a `library(...)` row with `serverOptions` (only the server builds
+ *   it; may be async, e.g. to connect), `skip` naming what it needs when absent, and `service`
+ *   for a process it needs (as the Redis rows: `redis(...)` below, redis.ts).
+ * - Another algorithm: add it to `Algorithm` (types.ts), its key to `BenchKeys`, `makeKeys` and
+ *   `secretFor` (keys.ts), then `library('header', alg, repeated(), { reference: true })` and the
+ *   same with `distinct()`; `reference: true` prints `crypto.verify` alone beside it (add the
+ *   algorithm's call to `CALLS` in reference.ts). EdDSA is one.
+ * - Requests that carry more than a token: a `Requests` of your own, `mode: 'fresh'`, whose
+ *   `headers(mint, i)` returns every header of request `i`; fresh requests are minted just before
+ *   each block, never in the timed window. The DPoP rows are such (dpop.ts: `authorization: DPoP
+ *   <token>` from `mint.manager` and a new `dpop` proof, whose `iat` is seconds old when sent).
+ *   Give the row an `id` and a `label` of its own.
  */
-import type { LoginManager, LoginOptions } from 'routing-controllers-login';
-import type { BenchKeys } from './keys';
+import { dpopRequests } from './dpop';
+import { forged } from './forged';
+import { mirrorMissing, redisMissing, redisService, redisStore } from './redis';
+import type { Algorithm, App, Requests, Variant } from './types';
 
-/** The apps of app.ts: no auth, routing-controllers' own hooks with no library, or the library. */
-export type App = 'open' | 'floor' | 'use-before' | 'current-user' | 'library';
-export type Algorithm = 'HS256' | 'RS256' | 'ES256';
-
-/** What one request carries, made in the load generator's minter (tokens.ts). */
-export interface Minter {
-  /** A fresh access token of this row's manager for the bench user. */
-  token(): string;
-  /** The headers that carry `token` the way this row's manager reads it (bearer header or cookie). */
-  carry(token: string): Record<string, string>;
-  keys: BenchKeys;
-  /** The row's manager (the same options as the server's, without `serverOptions`); none without the library. */
-  manager: LoginManager<unknown> | undefined;
-  /** A token of this row's manager, for shapes built from it (its header segment). */
-  sample: string;
-}
-
-/**
- * How the load generator makes the requests of a row:
- * - `fixed`: `headers(mint, 0)` on every request (a repeated token);
- * - `fresh`: a new set per request, minted before each block, never sent twice;
- * - `cycle`: a pool of `size` sets made once, cycled in order across blocks (each set comes back
- *   after `size` requests: with `size` over the verified-token cache's size, never a cache hit);
- * - `suffix`: `headers(mint, 0)` with a unique 8-character base64url suffix appended, per request,
- *   to the last header's value (by the load generator itself, so it costs no minting).
- */
-export interface Requests {
-  mode: 'fixed' | 'fresh' | 'cycle' | 'suffix';
-  size?: number;
-  headers(mint: Minter, index: number): Record<string, string>;
-  /** What the label says about the tokens. */
-  describe: string;
-}
-
-/** A goal of one row: the median paired difference and ratio against no-auth. */
-export interface Goal {
-  /** Server CPU per request above no-auth, at most, µs. */
-  maxAddedUs?: number;
-  /** req/s over no-auth's, at least. */
-  minRatio?: number;
-  /** At most `crypto.verify` alone (reference.ts) plus this, µs. */
-  overVerifyUs?: number;
-}
-
-export interface Variant {
-  /** Short id, used in `BENCH_VARIANTS` and `BENCH_PROFILE`. */
-  id: string;
-  label: string;
-  app: App;
-  /** The library's manager (app `library`): both the server and the minter build it from this. */
-  login?: { algorithm: Algorithm; source: 'header' | 'cookie'; options?: Partial<LoginOptions> };
-  /** Options only the server's manager gets (a store with a connection): built in the server. */
-  serverOptions?: () => Partial<LoginOptions> | Promise<Partial<LoginOptions>>;
-  /** Undefined when the row can run here, else what it needs (the row is printed as skipped). */
-  skip?: () => string | undefined;
-  requests: Requests;
-  /** The status every request must get; anything else makes the bench invalid. */
-  status: 200 | 401;
-  goal?: Goal;
-  /** Print `crypto.verify` alone (the same key and token size) beside this row. */
-  reference?: boolean;
-}
+export type { Algorithm, App, Goal, Minter, Requests, RowService, Variant } from './types';
 
 export const none = (): Requests => ({ mode: 'fixed', headers: () => ({}), describe: '' });
 export const repeated = (): Requests => ({
@@ -113,43 +48,6 @@ export const pool = (size = RSA_POOL): Requests => ({
   headers: (mint) => mint.carry(mint.token()),
   describe: 'distinct tokens',
 });
-
-/** The longest token the library reads by default (`maxTokenLength`): the anonymous tokens are this long. */
-export const MAX_TOKEN = 8192;
-
-/**
- * The most expensive tokens an anonymous client can send: `MAX_TOKEN` characters, the header
- * this manager issues, a payload of JSON (deeply nested arrays, or one flat object of short keys),
- * and a signature of the right length that is wrong (unique per request, so no cache can answer).
- */
-export const forged = (payload: 'nested' | 'flat'): Requests => ({
-  mode: 'suffix',
-  headers: (mint) => {
-    const header = mint.sample.slice(0, mint.sample.indexOf('.'));
-    const room = Math.floor(((MAX_TOKEN - header.length - 2 - 43) * 3) / 4);
-    const json = payload === 'nested' ? nestedJson(room) : flatJson(room);
-    const body = Buffer.from(json).toString('base64url');
-    // 35 characters here and the load generator's 8: an HS256 signature's 43.
-    const token = `${header}.${body}.${'A'.repeat(35)}`;
-    if (token.length + 8 > MAX_TOKEN) throw new Error(`the forged token is ${token.length + 8} characters`);
-    return mint.carry(token);
-  },
-  describe:
-    payload === 'nested' ? '8 KiB token, nested payload, bad signature' : '8 KiB token, flat payload, bad signature',
-});
-
-const CLAIMS = '{"sub":"bench@example.com","exp":4102444800,"n":';
-
-function nestedJson(size: number): string {
-  const depth = Math.floor((size - CLAIMS.length - 1) / 2);
-  return `${CLAIMS}${'['.repeat(depth)}${']'.repeat(depth)}}`;
-}
-
-function flatJson(size: number): string {
-  let json = `${CLAIMS}{`;
-  for (let i = 0; json.length + 12 < size; i += 1) json += `${i ? ',' : ''}"k${i}":0`;
-  return `${json}}}`;
-}
 
 /** A row of the library: `@LoggedIn()` + `@User()` with this manager. */
 function library(
@@ -190,6 +88,30 @@ export const CONTROL_LIMIT_US = 1.5;
 export const CONTROL_SPREAD_US = 5;
 export const CONTROL_MIN_BLOCKS = 6;
 
+/** ES256 with DPoP (RFC 9449): a bound token as `Authorization: DPoP`, a new proof on every request. */
+function dpop(tokens: 'repeated' | 'distinct'): Variant {
+  const requests = dpopRequests(tokens);
+  return library('header', 'ES256', requests, {
+    id: `dpop-es256-${tokens}`,
+    label: `header ES256 + DPoP, ${requests.describe}`,
+    login: { algorithm: 'ES256', source: 'header', options: { dpop: 'allowed' } },
+  });
+}
+
+/** HS256 in the header with the RedisRevocationStore (mirrored: its `mirror` option) on a redis-server of the row's own. */
+function redis(requests: Requests, mirror = false): Variant {
+  const row = library('header', 'HS256', requests);
+  const store = mirror ? 'mirrored Redis store' : 'Redis store';
+  return {
+    ...row,
+    id: `redis${mirror ? '-mirror' : ''}-${row.id.replace('header-', '')}`,
+    label: `header HS256, ${store}, ${requests.describe}`,
+    skip: mirror ? mirrorMissing : redisMissing,
+    service: redisService,
+    serverOptions: redisStore(mirror),
+  };
+}
+
 /** Every row, in the order measured and printed; goals from issue 20. */
 export const VARIANTS: readonly Variant[] = [
   CONTROL,
@@ -204,6 +126,15 @@ export const VARIANTS: readonly Variant[] = [
   library('header', 'RS256', pool(), { reference: true, goal: { overVerifyUs: 6 } }),
   library('header', 'ES256', repeated(), { reference: true }),
   library('header', 'ES256', distinct(), { reference: true, goal: { overVerifyUs: 6 } }),
+  library('header', 'EdDSA', repeated(), { reference: true }),
+  library('header', 'EdDSA', distinct(), { reference: true }),
+  dpop('repeated'),
+  dpop('distinct'),
+  redis(repeated()),
+  redis(distinct()),
+  // The mirrored Redis store (RedisRevocationStore's `mirror: true`): skipped until the store has the option.
+  redis(repeated(), true),
+  redis(distinct(), true),
   library('header', 'HS256', forged('nested'), {
     id: 'anonymous-nested',
     label: `anonymous: ${forged('nested').describe}`,
