@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { useContainer } from 'routing-controllers';
 import request from 'supertest';
+import { Container } from 'typedi';
 import { benchApp } from '../bench/e2e/app';
 import { keysFromEnv, makeKeys, managerFor } from '../bench/e2e/keys';
 import { minterFor } from '../bench/e2e/mint';
@@ -37,8 +39,11 @@ describe('bench rows: every row sends requests its server answers with the statu
   const outside = process.env.BENCH_KEYS;
   before(() => {
     process.env.BENCH_KEYS = JSON.stringify(makeKeys());
+    // The bench's controllers are no typedi services: spec/helpers made typedi routing-controllers' container.
+    useContainer(Container, { fallbackOnErrors: true });
   });
   after(() => {
+    useContainer(Container);
     if (outside === undefined) delete process.env.BENCH_KEYS;
     else process.env.BENCH_KEYS = outside;
   });

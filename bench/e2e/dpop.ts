@@ -1,11 +1,9 @@
 /**
  * DPoP rows (RFC 9449): each request carries `Authorization: DPoP <token>` and a new proof,
- * signed here in the minter (with `node:crypto`, synchronously: a proof per request for a
- * block of tens of thousands) before the block, so the server's timed path only verifies.
+ * signed here in the minter (with `node:crypto`, synchronously: a proof per request, tens of
+ * thousands for a block) before the block, so the server's timed path only verifies.
  */
-import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
-import type { LoginManager } from 'routing-controllers-login';
-import { USER } from './keys';
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import type { Minter, Requests } from './types';
 
 /**
@@ -16,6 +14,7 @@ export const DPOP_HOST = 'bench.example';
 const HTU = `http://${DPOP_HOST}/me`;
 
 const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const decoded = (part: string | undefined) => JSON.parse(Buffer.from(part ?? '', 'base64url').toString());
 
 /** A DPoP client: a P-256 key, its public JWK in every proof's header, its RFC 7638 thumbprint. */
 class DpopClient {
@@ -44,19 +43,24 @@ class DpopClient {
 }
 
 /**
- * An access token of `manager` bound to `jkt`: with the manager's own `dpop` request option where
- * it has one (the issuing side of DPoP), else with the `cnf` claim in `data`, as it took it before.
+ * An access token as the row's manager issues one from `createTokens({ ..., dpop: req })`,
+ * bound to `jkt` (`cnf.jkt`): the manager's own header and claims (from a token it signed),
+ * dated now, signed with its ES256 key. Signed here because the manager binds tokens only to
+ * the key of a token request's checked proof, asynchronously, a login in its store each.
  */
-function boundToken(manager: LoginManager<unknown>, jkt: string): string {
-  try {
-    return manager.createAccessToken({ data: { sub: USER.email }, dpop: jkt } as never);
-  } catch {
-    return manager.createAccessToken({ data: { sub: USER.email, cnf: { jkt } } });
-  }
+function boundToken(mint: Minter, key: KeyObject, jkt: string): string {
+  const [header, payload] = mint.sample.split('.') as [string, string];
+  const sample = decoded(payload) as { iat: number; exp: number };
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { ...sample, iat: now, exp: now + (sample.exp - sample.iat), auth_time: now, jti: randomUUID() };
+  const input = `${header}.${segment({ ...claims, cnf: { jkt } })}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
 interface Session {
   client: DpopClient;
+  /** The row's manager's signing key. */
+  key: KeyObject;
   /** The repeated rows' one token. */
   token: string;
 }
@@ -66,9 +70,10 @@ const sessions = new WeakMap<Minter, Session>();
 function sessionOf(mint: Minter): Session {
   let session = sessions.get(mint);
   if (!session) {
-    if (!mint.manager) throw new Error('a DPoP row runs the library');
+    if (decoded(mint.sample.split('.')[0]).alg !== 'ES256') throw new Error('a DPoP row runs the library, ES256');
     const client = new DpopClient();
-    session = { client, token: boundToken(mint.manager, client.jkt) };
+    const key = createPrivateKey(mint.keys.ec);
+    session = { client, key, token: boundToken(mint, key, client.jkt) };
     sessions.set(mint, session);
   }
   return session;
@@ -78,8 +83,8 @@ function sessionOf(mint: Minter): Session {
 export const dpopRequests = (tokens: 'repeated' | 'distinct'): Requests => ({
   mode: 'fresh',
   headers: (mint) => {
-    const { client, token } = sessionOf(mint);
-    const sent = tokens === 'repeated' ? token : boundToken(mint.manager as LoginManager<unknown>, client.jkt);
+    const { client, key, token } = sessionOf(mint);
+    const sent = tokens === 'repeated' ? token : boundToken(mint, key, client.jkt);
     return { Host: DPOP_HOST, authorization: `DPoP ${sent}`, dpop: client.proof(sent) };
   },
   describe: tokens === 'repeated' ? 'repeated token, a new proof per request' : 'distinct tokens, a new proof each',
