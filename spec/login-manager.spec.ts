@@ -106,6 +106,7 @@ const EVERY_OPTION = {
   maxTokenLength: true,
   exposeErrorDescriptions: true,
   onAuthFailure: true,
+  loginPage: true,
   jwksUri: true,
   discovery: true,
   algorithms: true,

@@ -41,6 +41,7 @@ describe('the published package', () => {
         'LoginConfigurationError',
         'LoginError',
         'LoginManager',
+        'LoginRedirect',
         'PasswordForm',
         'Public',
         'User',

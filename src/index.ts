@@ -70,6 +70,7 @@ export {
   LoginError,
   type LoginErrorBody,
   type LoginErrorCode,
+  LoginRedirect,
   LoginStoreUnavailableError,
   UserLoaderError,
 } from './shared/errors';

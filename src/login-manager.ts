@@ -13,7 +13,8 @@ import { logout, revokeAllFor, revokeToken } from './core/revoke';
 import { endSession, sessionsOf } from './core/sessions';
 import { type IssuedTokens, type TokenResponse, tokenResponse } from './core/token-response';
 import type { UserLoaderFunction } from './core/user-loader';
-import type { HttpExchange } from './frameworks';
+import { exchangeOf, type HttpExchange } from './frameworks';
+import { nextPathOf } from './http/login-page';
 import type { SessionCookieOptions } from './http/session-cookies';
 import type { CookieOptions } from './http/set-cookie';
 import type { JsonWebKeySet } from './keys/source';
@@ -135,18 +136,12 @@ export class LoginManager<TUser = unknown> {
     return endSession(this.auth, sub, id);
   }
 
-  /**
-   * Logs the request out: revokes the token it carries (if valid; with or without `jti`) and clears the cookies. Takes
-   * express's `req` and `res`, Node's, or a Koa `ctx` (alone, or `ctx.request`/`ctx.response`).
-   */
+  /** Logs the request out: revokes its token (if valid), clears the cookies. Takes `req` and `res`, or a Koa `ctx`. */
   logout(request: HttpExchange, response?: HttpExchange): Promise<void> {
     return logout(this.auth, request, response);
   }
 
-  /**
-   * The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`, to build a verify-only manager from
-   * (`new LoginManager({ keys: jwks, tokenUrl })`). Never HMAC secrets: an HS* manager publishes `{ keys: [] }`.
-   */
+  /** The public keys as a JWK Set (RFC 7517), for `/.well-known/jwks.json`; never HMAC secrets (HS*: `{ keys: [] }`). */
   jwks(): JsonWebKeySet {
     return this.auth.options.keys.jwks();
   }
@@ -168,9 +163,8 @@ export class LoginManager<TUser = unknown> {
   }
 
   /**
-   * The CSRF value a page puts in its forms (`<input type="hidden" name="_csrf" value="...">`): the `csrf-token`
-   * cookie's, or before login a new one, set as that cookie (for `@RequireCsrf()` on the login form's POST). Takes
-   * express's `req` (its `res` is found), Node's `req` and `res`, or a Koa `ctx`.
+   * The CSRF value a page puts in its forms (hidden field `_csrf`): the `csrf-token` cookie's, or before login a new
+   * one set as that cookie (for `@RequireCsrf()` on the login form). Takes `req` (its `res` is found) or a Koa `ctx`.
    */
   csrfValue(request: HttpExchange, response?: HttpExchange): string {
     return csrfValue(this.auth, request, response);
@@ -179,6 +173,11 @@ export class LoginManager<TUser = unknown> {
   /** Removes the cookies (logout). Pass the `path`/`domain` they were set with, if not the defaults. */
   clearCookie(response: HttpExchange, options?: Omit<CookieOptions, 'maxAge'>): void {
     clearCookie(this.auth, response, options);
+  }
+
+  /** For the login route (`loginPage`): its `next` (query or form field) when a path of this site, else `fallback`. */
+  nextPath(request: HttpExchange, fallback = '/'): string {
+    return nextPathOf(exchangeOf(request, undefined, 'nextPath()'), fallback);
   }
 
   /**

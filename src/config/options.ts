@@ -93,6 +93,13 @@ export interface LoginOptions<TUser = unknown> {
   /** Called with the reason whenever the library refuses a request or a token (for logs and metrics). */
   onAuthFailure?: AuthFailureHook;
   /**
+   * A login page of this site, e.g. `'/login'`: a browser that asks for a page (a GET navigation whose `Accept`
+   * prefers HTML) without a valid login gets `303 <loginPage>?next=<the path it asked for>` instead of the 401;
+   * API clients, scripts and other methods keep the 401. The login route reads `next` with `manager.nextPath(req)`.
+   * Needs `useCookie`. Default: off.
+   */
+  loginPage?: string;
+  /**
    * Instead of `secret`/`keys`: the URL of the issuer's JWK Set (https; http only to
    * localhost), fetched and cached. Makes a verify-only manager.
    */

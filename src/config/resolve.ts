@@ -45,6 +45,7 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   maxTokenLength: true,
   exposeErrorDescriptions: true,
   onAuthFailure: true,
+  loginPage: true,
   jwksUri: true,
   discovery: true,
   algorithms: true,
@@ -153,13 +154,14 @@ function cookies(options: LoginOptions<unknown>) {
   };
 }
 
-/** What a refusal throws and who hears of it. */
+/** What a refusal throws (or, for a browser, where it is sent) and who hears of it. */
 function failures(options: LoginOptions<unknown>) {
   return {
     notAuthenticatedError: manager.errorFactory(options.notAuthenticatedError, 'notAuthenticatedError'),
     outOfScopeError: manager.errorFactory(options.outOfScopeError, 'outOfScopeError'),
     exposeErrorDescriptions: check.flag('exposeErrorDescriptions', options.exposeErrorDescriptions, false),
     onAuthFailure: check.callback<AuthFailureHook>('onAuthFailure', options.onAuthFailure),
+    loginPage: http.loginPage(options.loginPage, options.useCookie === true),
   };
 }
 

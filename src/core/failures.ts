@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DpopSetup } from '../dpop/options';
 import type { Exchange } from '../frameworks';
+import { isPageNavigation, loginPageLocation } from '../http/login-page';
 import type { FailureReason } from '../shared/checked';
 import {
   BodyNotParsedError,
@@ -10,9 +11,11 @@ import {
   InsufficientScopeError,
   InvalidCredentialsError,
   LoginError,
+  LoginRedirect,
 } from '../shared/errors';
 import { type AuthFailureEvent, EVENTS } from '../shared/events';
 import type { LoginLogger } from '../shared/logger';
+import { appError, withHeaders } from './app-error';
 import { challengeOf, sentAsDpop } from './challenges';
 import type { AuthFailureHook, ErrorFactory } from './settings';
 import type { StepUp } from './step-up';
@@ -25,6 +28,7 @@ export interface FailureOptions {
   onAuthFailure: AuthFailureHook | undefined;
   logger: LoginLogger;
   dpop: DpopSetup | undefined;
+  loginPage: string | undefined;
 }
 
 /**
@@ -35,15 +39,35 @@ export interface FailureOptions {
 export class Failures {
   constructor(private readonly options: FailureOptions) {}
 
-  /** A CSRF failure is its own 403 (an unparsed body its own 400); every other failed login is the not-authenticated error (401). */
+  /**
+   * A CSRF failure is its own 403 (an unparsed body its own 400); with `loginPage`, a browser's page request goes
+   * there (303); every other failed login is the not-authenticated error (401).
+   */
   login(reason: FailureReason, exchange?: Exchange): Error {
     this.report(reason, exchange);
-    if (reason.code === 'csrf_failed') return this.expose(new CsrfError(), reason);
-    if (reason.code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
     const { code } = reason;
+    if (code === 'csrf_failed') return this.expose(new CsrfError(), reason);
+    if (code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
+    const redirect = this.toLoginPage(reason, exchange);
+    if (redirect) return this.expose(redirect, reason);
     const fallback = () => new InvalidCredentialsError(code);
     const header = this.challengeFor(reason, exchange);
     return this.refuse(reason, header, this.options.notAuthenticatedError, fallback, exchange);
+  }
+
+  /**
+   * `loginPage`'s 303 for a browser's page request without a valid login (never for a login that is only not fresh,
+   * nor for the login page itself), `Location` on the response too, for routing-controllers' default error handler.
+   */
+  private toLoginPage(reason: FailureReason, exchange: Exchange | undefined): LoginRedirect | undefined {
+    const { loginPage } = this.options;
+    if (loginPage === undefined || !exchange || reason.code === 'fresh_login_required') return undefined;
+    if (!isPageNavigation(exchange.req)) return undefined;
+    const location = loginPageLocation(loginPage, exchange.req);
+    if (location === undefined) return undefined;
+    const redirect = new LoginRedirect(location, reason.code);
+    setChallenge(exchange, redirect.headers as Record<string, string>);
+    return redirect;
   }
 
   /** 403 `insufficient_scope`, naming the scopes the route needs. */
@@ -148,42 +172,4 @@ function setChallenge(exchange: Exchange | undefined, headers: Record<string, st
   const response = exchange?.res;
   if (!response || response.headersSent) return;
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-}
-
-/** The challenge in `error.headers`, unless the app's error brought headers of its own. */
-function withHeaders(error: Error, headers: Record<string, string>): void {
-  if (error instanceof LoginError) error.headers = headers;
-  else stamp(error, 'headers', headers);
-}
-
-/**
- * The app's own error, if configured, else ours. An app error gets `code` (and `claim`)
- * and the status fields error handlers read (`httpCode`, `status`, `statusCode`,
- * `expose`; non-enumerable, so none reaches the response body) unless it has its own,
- * so routing-controllers, express and Koa answer 401/403 rather than 500.
- */
-function appError(
-  factory: ErrorFactory | undefined,
-  fallback: () => LoginError,
-  reason: FailureReason,
-  status: number,
-) {
-  if (!factory) return fallback();
-  const error = factory();
-  if (error instanceof LoginError) {
-    error.code = reason.code;
-    return error;
-  }
-  stamp(error, 'code', reason.code);
-  if (reason.claim !== undefined) stamp(error, 'claim', reason.claim);
-  const own = error as Error & Partial<Record<'httpCode' | 'status' | 'statusCode', unknown>>;
-  const code = [own.httpCode, own.status, own.statusCode].find((value) => typeof value === 'number') ?? status;
-  for (const key of ['httpCode', 'status', 'statusCode'] as const) stamp(error, key, code);
-  stamp(error, 'expose', (code as number) < 500);
-  return error;
-}
-
-function stamp(error: Error, key: string, value: unknown): void {
-  if ((error as unknown as Record<string, unknown>)[key] !== undefined) return;
-  Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exchange, KoaContextLike } from '../frameworks/exchange';
 import { KoaExchange } from '../frameworks/koa';
 import { NodeExchange } from '../frameworks/node';
+import { LoginRedirect } from '../shared/errors';
 import type { Authenticator } from './authenticator';
 import { checkLogin } from './checkers';
 import type { LoginRequirementOptions } from './requirements';
@@ -28,9 +29,22 @@ function middlewareOf(step: Step): LoginMiddleware {
       return step(new KoaExchange(first as KoaContextLike)).then(() => next() as Promise<void>);
     }
     const next = third as (error?: unknown) => void;
-    step(new NodeExchange(first as IncomingMessage, second as ServerResponse)).then(() => next(), next);
+    const response = second as ServerResponse;
+    const refuse = (error: unknown) => (redirects(error, response) ? response.end() : next(error));
+    step(new NodeExchange(first as IncomingMessage, response)).then(() => next(), refuse);
     return undefined;
   }) as LoginMiddleware;
+}
+
+/**
+ * `loginPage`'s 303 is answered here on express and Node (its `Location` is already on the response): express's final
+ * handler, like most error handlers, answers any error status below 400 with 500. Koa's error handling answers it.
+ */
+function redirects(error: unknown, response: ServerResponse): boolean {
+  if (!(error instanceof LoginRedirect) || response.headersSent) return false;
+  response.statusCode = error.status;
+  response.setHeader('Location', String(error.headers?.Location));
+  return true;
 }
 
 /** `manager.middleware()`: the user (or `null`) in `req.user` / `ctx.state.user`; never refuses a request. */

@@ -64,4 +64,6 @@ export interface ResolvedOptions<TUser> {
   dpop: DpopSetup | undefined;
   /** Routes without `@Public()` need a login. */
   loggedInByDefault: boolean;
+  /** Where a browser's page request without a valid login is sent (303), with `next`. */
+  loginPage: string | undefined;
 }

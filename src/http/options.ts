@@ -1,5 +1,6 @@
 import { fail } from '../shared/checks';
 import { COOKIE_NAME } from './extraction/cookie';
+import { sameOriginPath } from './login-page';
 import { checkCookieOptions, type SessionCookieOptions } from './session-cookies';
 
 /** A cookie name (RFC 6265 token); `option` names the option in the message. */
@@ -22,4 +23,22 @@ export function cookieOptions(value: unknown = {}, names: readonly string[] = []
     fail(`\`cookieOptions\`: ${(error as Error).message.replace(/^setCookie: /, '')}`);
   }
   return { ...(value as SessionCookieOptions) };
+}
+
+/** `loginPage`: a path of this site for browsers without a login; it needs cookies, which is how a browser is logged in. */
+export function loginPage(value: unknown, useCookie: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  if (sameOriginPath(value) === undefined) {
+    fail(
+      "`loginPage` is a path of this site, such as '/login': one leading /, no scheme, host, backslash, space, " +
+        'control character or dot segment.',
+    );
+  }
+  if (!useCookie) {
+    fail(
+      '`loginPage` sends browsers to a login page, and a browser stays logged in by a cookie (a page request ' +
+        'carries no Authorization header): set `useCookie: true` too.',
+    );
+  }
+  return value as string;
 }

@@ -81,6 +81,17 @@ export class InvalidCredentialsError extends LoginError {
   }
 }
 
+/**
+ * 303 to the login page (`loginPage`): a browser asked for a page without a valid login. `headers.Location` is the
+ * login page with `next`, the path it asked for; `code` says why the login failed. Not an error of the client's.
+ */
+export class LoginRedirect extends LoginError {
+  constructor(location: string, code: LoginErrorCode = 'token_missing') {
+    super(303, 'Log in first', code);
+    this.headers = { Location: location };
+  }
+}
+
 /** 403: a valid login that lacks a required scope. Thrown unless `outOfScopeError` says otherwise. */
 export class InsufficientScopeError extends LoginError {
   constructor(code: LoginErrorCode = 'insufficient_scope') {
