@@ -31,13 +31,11 @@ export interface Parts {
   dpop: DpopSetup | undefined;
 }
 
-/** Builds every part from the resolved options. */
-export function partsFor(options: ResolvedOptions<unknown>): Parts {
-  const { clock, clockTolerance, maxAge, requiredClaims, maxTokenLength, tokenCacheSize } = options;
-  const { keys, issuer, defaultExpiry, refreshExpiry, maxTokenLifetime, accessTokenType } = options;
-  const csrf = options.useCookie && options.csrf;
+/** What signs this manager's tokens: its keys, lifetimes and the claims every token gets. */
+function minterFor(options: ResolvedOptions<unknown>, csrf: boolean): TokenMinter {
+  const { keys, clock, issuer, defaultExpiry, refreshExpiry, maxTokenLifetime, accessTokenType } = options;
   const audience = options.audience?.[0];
-  const minter = new TokenMinter({
+  return new TokenMinter({
     keys,
     clock,
     issuer,
@@ -48,6 +46,13 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
     maxTokenLifetime,
     accessTokenType,
   });
+}
+
+/** Builds every part from the resolved options. */
+export function partsFor(options: ResolvedOptions<unknown>): Parts {
+  const { clock, clockTolerance, maxAge, requiredClaims, maxTokenLength, tokenCacheSize } = options;
+  const csrf = options.useCookie && options.csrf;
+  const minter = minterFor(options, csrf);
   const common = { leeway: clockTolerance, maxLifetime: minter.verifiedLifetime(), maxAge, requiredClaims };
   const verifier = new TokenVerifier({ trust: options.trust, common, maxTokenLength, tokenCacheSize, clock });
   const store = new GuardedStore(options.revocationStore, options.storeTimeout, options.logger);
