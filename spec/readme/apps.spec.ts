@@ -6,11 +6,11 @@ import { expect } from 'chai';
 import { LoginManager } from 'routing-controllers-login';
 import { type Started, startServer } from '../helpers/spawn';
 import { appFiles, compileApps } from './blocks';
+import { Browser, FORM } from './browser';
 import { block, compile, fencedBlocks, keyCommands, readmeTsconfig, root } from './source';
 
 const SECRET = 'readme-spec-secret-Qx7Lk2Vb9Tz4Hw8Rj5Nc3';
 const ADA = { email: 'ada@example.com', name: 'Ada', scopes: ['items:write'] };
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** A token endpoint's answer as RFC 6749 §5.1 says (`manager.tokenResponse`): its fields, and stored nowhere. */
 async function tokenAnswer(issued: Response, what: string): Promise<{ access_token: string; refresh_token?: string }> {
@@ -58,35 +58,6 @@ async function expectUnparsableBodyUnechoed(app: Started): Promise<void> {
   expect(await response.json()).to.deep.equal({ message: 'Bad Request' });
   await new Promise((resolve) => setTimeout(resolve, 200)); // the server logs after it answered
   expect(app.output()).not.to.include('hunter2');
-}
-
-/** A browser's cookies, as far as these apps set them (no paths or domains to honour). */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  constructor(private readonly url: string) {}
-
-  async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const headers = { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(init.headers as object) };
-    const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split('; ');
-      const [name = '', value = ''] = pair.split('=');
-      if (value === '' || attributes.some((attribute) => /^(Max-Age=0|Expires=Thu, 01 Jan 1970)/i.test(attribute))) {
-        this.cookies.delete(name);
-      } else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** The login page's form, as the browser would submit it: its hidden _csrf field and the fields given. */
-  async submitLogin(fields: Record<string, string>): Promise<Response> {
-    const page = await (await this.send('/login')).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const body = new URLSearchParams({ _csrf: csrf, ...fields });
-    return this.send('/login', { method: 'POST', headers: FORM, body });
-  }
 }
 
 const ADA_FORM = { username: 'ada@example.com', password: 'let-me-in' };
@@ -194,7 +165,7 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       expect(wrong.headers.get('content-type')).to.match(/^text\/html/);
       const page = await wrong.text();
       expect(page).to.include('<p role="alert">Wrong email or password.</p>');
-      expect(page).to.include('<form method="post" action="/login">');
+      expect(page).to.include('<form method="post" action="/login?next=%2F">');
       expect(page).to.include('value="ada@example.com"');
       expect(browser.cookies.has('access-token')).to.equal(false);
       expect((await browser.submitLogin(ADA_FORM)).status, 'the form shown again logs in').to.equal(303);
@@ -238,6 +209,28 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       expect(browser.cookies.has('refresh-token')).to.equal(true);
     });
 
+    it('loginPage: a browser without a login goes to /login?next=<page>, and back there once logged in', async () => {
+      const browser = new Browser(app.url);
+      const sent = await browser.send('/?tab=2');
+      expect(sent.status).to.equal(303);
+      expect(sent.headers.get('location')).to.equal('/login?next=%2F%3Ftab%3D2');
+      const loggedIn = await browser.submitLogin(ADA_FORM, sent.headers.get('location') as string);
+      expect(loggedIn.status).to.equal(303);
+      expect(loggedIn.headers.get('location'), 'back to the page asked for').to.equal('/?tab=2');
+      expect((await browser.send('/?tab=2')).status).to.equal(200);
+      const api = await fetch(`${app.url}/me`);
+      expect(api.status, 'an API client keeps the 401').to.equal(401);
+      expect(api.headers.get('www-authenticate')).to.equal('Bearer');
+    });
+
+    it('loginPage: a next off this site, plain or encoded, sends the logged-in browser to / instead', async () => {
+      for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example', '/%2F%2Fevil.example']) {
+        const browser = new Browser(app.url);
+        const loggedIn = await browser.submitLogin(ADA_FORM, `/login?next=${encodeURIComponent(next)}`);
+        expect(loggedIn.headers.get('location'), next).to.equal('/');
+      }
+    });
+
     it('answers a multipart login form, which nothing parses here, 400 body_not_parsed', async () => {
       const browser = new Browser(app.url);
       const page = await (await browser.send('/login')).text();
@@ -251,27 +244,6 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
       expect(refusal.code).to.equal('body_not_parsed');
       expect(refusal.message).to.match(/^The request body was not parsed, so its _csrf field could not be read/);
     });
-  });
-
-  it('redirect: browsers without a login go to /login (303); API clients keep the 401 and its challenge', async () => {
-    const app = await start('redirect');
-    const browser = new Browser(app.url);
-    const sent = await browser.send('/');
-    expect(sent.status).to.equal(303);
-    expect(sent.headers.get('location')).to.equal('/login');
-    const api = await fetch(`${app.url}/me`);
-    expect(api.status).to.equal(401);
-    expect(api.headers.get('www-authenticate')).to.equal('Bearer');
-    expect(await api.json()).to.deep.equal({ message: 'Unauthorized' });
-    expect((await browser.submitLogin(ADA_FORM)).status).to.equal(303);
-    expect((await browser.send('/')).status).to.equal(200);
-    await expectProtected(app.url, '/me', await logIn(app.url), ADA);
-    const invalid = await fetch(`${app.url}/auth/token`, {
-      method: 'POST',
-      headers: FORM,
-      body: 'username=&password=x',
-    });
-    expect(invalid.status, 'a validation error keeps its 400').to.equal(400);
   });
 
   it('sessions: access and refresh tokens, rotation with reuse detection, logout, logout everywhere', async () => {
