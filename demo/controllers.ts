@@ -89,7 +89,7 @@ export class PagesController {
     return loginPage(this.manager.csrfValue(request, response));
   }
 
-  /** A plain form post: its _csrf field must match the csrf-token cookie (against login CSRF). */
+  /** A plain form post: its _csrf field must be a value this server made, equal to the csrf-token cookie (against login CSRF). */
   @RequireCsrf()
   @Post('/login')
   async login(@Body({ validate: true }) form: LoginPageForm, @Req() request: Request, @Res() response: Response) {

@@ -119,6 +119,8 @@ const EVERY_OPTION = {
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,
+  csrfCookieName: true,
+  csrfSecret: true,
   accessTokenType: true,
   dpop: true,
   loggedInByDefault: true,

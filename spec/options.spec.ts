@@ -158,7 +158,7 @@ describe('options: resolveOptions', () => {
     );
     refused(
       { refreshCookieName: 'access-token' },
-      /`refreshCookieName` must differ from `cookieName` and 'csrf-token'/,
+      /`refreshCookieName` must differ from `cookieName` and `csrfCookieName` \('csrf-token'\)/,
     );
     refused({ refreshCookieName: 'csrf-token' }, /must differ/);
     refused({ rotateRefreshTokens: 'yes' }, /^routing-controllers-login: `rotateRefreshTokens` is true or false\.$/);

@@ -155,16 +155,16 @@ export class LoginManager<TUser = unknown> {
 
   /**
    * Puts `token` in the HttpOnly cookie `cookieName` (Path=/, SameSite=Lax; a session cookie unless `persistent` or
-   * `maxAge`), and its CSRF value in the readable `csrf-token` cookie. `response` is express's `res`, Node's, or a Koa
-   * `ctx` (or `ctx.response`).
+   * `maxAge`), and a CSRF value made for its login in the readable `csrfCookieName` cookie. `response` is express's
+   * `res`, Node's, or a Koa `ctx` (or `ctx.response`).
    */
   setCookie(response: HttpExchange, token: string, options?: SessionCookieOptions): void {
     setCookie(this.auth, response, token, options);
   }
 
   /**
-   * The CSRF value a page puts in its forms (hidden field `_csrf`): the `csrf-token` cookie's, or before login a new
-   * one set as that cookie (for `@RequireCsrf()` on the login form). Takes `req` (its `res` is found) or a Koa `ctx`.
+   * The CSRF value a page puts in its forms (hidden field `_csrf`): one made for the browser's login; before login the
+   * CSRF cookie's, or a new one set as that cookie (for `@RequireCsrf()`). Takes `req` (its `res` is found) or a Koa `ctx`.
    */
   csrfValue(request: HttpExchange, response?: HttpExchange): string {
     return csrfValue(this.auth, request, response);

@@ -12,6 +12,7 @@ import {
 import request from 'supertest';
 import { Service } from 'typedi';
 import { frozenClock } from '../helpers/clock';
+import { CSRF_VALUE, csrfFor } from '../helpers/csrf';
 import { onEveryServer, type Server } from '../helpers/drivers';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
@@ -80,7 +81,7 @@ function setup(server: Server, options: Partial<LoginOptions<Account>> = {}) {
   const manager = current;
   const app = server.app(manager, { controllers: [NotesController, CookieLoginController] });
   const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
-  const csrf = (jwt.decode(token) as TokenPayload).csrf as string;
+  const csrf = options.csrf === false ? '' : csrfFor(manager, token);
   return { clock, manager, app, token, csrf, cookie: `access-token=${token}` };
 }
 
@@ -100,7 +101,7 @@ onEveryServer('cookie mode: CSRF protection', (server) => {
     expect(response.headers).not.to.have.property('www-authenticate');
   });
 
-  it('accepts it with the header equal to the token csrf claim', async () => {
+  it('accepts it with the header holding a value made for the login (as its page got it)', async () => {
     const { app, cookie, csrf } = setup(server);
     await request(app).post('/notes').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(200, { created: true });
   });
@@ -146,16 +147,21 @@ onEveryServer('cookie mode: CSRF protection', (server) => {
     const response = await request(app).post('/auth/login').expect(200);
     const [tokenCookie, csrfCookie] = cookiesOf(response);
     expect(tokenCookie).to.match(/^access-token=.+; HttpOnly; SameSite=Lax$/);
-    const value = /^csrf-token=([\w-]+); Path=\/; SameSite=Lax$/.exec(csrfCookie as string)?.[1];
-    const token = /^access-token=([^;]+)/.exec(tokenCookie as string)?.[1] as string;
-    expect(value).to.equal((jwt.decode(token) as TokenPayload).csrf);
+    const value = /^csrf-token=([\w.-]+); Path=\/; SameSite=Lax$/.exec(csrfCookie as string)?.[1];
+    expect(value).to.match(CSRF_VALUE);
+    const cookie = /^access-token=[^;]+/.exec(tokenCookie as string)?.[0] as string;
+    await request(app)
+      .post('/notes')
+      .set('Cookie', cookie)
+      .set('X-CSRF-Token', value as string)
+      .expect(200);
   });
 
   it('runs the browser flow: log in, read csrf-token, post with the header', async () => {
     const { app } = setup(server);
     const agent = request.agent(app);
     const login = await agent.post('/auth/login').expect(200);
-    const csrf = /csrf-token=([\w-]+)/.exec(cookiesOf(login).join(';'))?.[1] as string;
+    const csrf = /csrf-token=([\w.-]+)/.exec(cookiesOf(login).join(';'))?.[1] as string;
     await agent.post('/notes').expect(403);
     await agent.post('/notes').set('X-CSRF-Token', csrf).expect(200);
   });

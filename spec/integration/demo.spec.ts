@@ -24,7 +24,7 @@ describe('the demo (npm run demo)', () => {
       ?.split(';')[0]
       ?.slice('csrf-token='.length) as string;
     expect(token).to.match(/^access-token=.+/);
-    expect(csrf).to.match(/^[\w-]{22}$/);
+    expect(csrf).to.match(/^[\w-]{22}\.[\w-]{43}$/);
     return { cookie: token, csrf };
   };
 
@@ -32,7 +32,7 @@ describe('the demo (npm run demo)', () => {
   const loginForm = async (url = demo.url) => {
     const page = await fetch(`${url}/login`);
     const cookie = page.headers.getSetCookie()[0]?.split(';')[0] as string;
-    const csrf = /name="_csrf" value="([\w-]{22})"/.exec(await page.text())?.[1] as string;
+    const csrf = /name="_csrf" value="([\w-]{22}\.[\w-]{43})"/.exec(await page.text())?.[1] as string;
     expect(cookie).to.equal(`csrf-token=${csrf}`);
     return { cookie, csrf };
   };
@@ -122,7 +122,8 @@ describe('the demo (npm run demo)', () => {
     expect(login.headers.get('location')).to.equal('/');
     const { cookie, csrf } = sessionOf(login);
 
-    const home = await get('/', { cookie, accept: 'text/html' });
+    // As a browser sends them: the token cookie and the csrf-token cookie, whose value the page reuses.
+    const home = await get('/', { cookie: `${cookie}; csrf-token=${csrf}`, accept: 'text/html' });
     expect(home.status).to.equal(200);
     expect(home.headers.get('cache-control')).to.equal('no-store');
     const html = await home.text();

@@ -17,7 +17,7 @@ import { Service } from 'typedi';
 import { frozenClock } from '../helpers/clock';
 import { alteredProof, type DpopClient, dpopClient, forgeProof, listening, signAs } from '../helpers/dpop';
 import { onEveryServer, type Server } from '../helpers/drivers';
-import { keyPair } from '../helpers/keys';
+import { HS256_SECRET, keyPair } from '../helpers/keys';
 
 type Who = { sub: string };
 const ISSUER = 'https://idp.example.com';
@@ -421,8 +421,10 @@ describe('DPoP options', () => {
     refused({ dpop: { required: 'yes' } }, /`dpop.required` is true or false/);
     refused({ dpop: { algorithms: ['HS256'] } }, /`dpop\.algorithms` lists proof algorithms/);
     refused({ dpop: { maxAge: 0 } }, /`dpop\.maxAge`/);
-    refused({ dpop: 'allowed', useHeader: false, useCookie: true }, /`dpop` needs `useHeader`/);
-    refused({ dpop: 'required', useCookie: true }, /`dpop: 'required'` with `useCookie`/);
+    // A verify-only manager with cookies signs its CSRF values with `csrfSecret`.
+    const cookies = { useCookie: true, csrfSecret: HS256_SECRET };
+    refused({ dpop: 'allowed', useHeader: false, ...cookies }, /`dpop` needs `useHeader`/);
+    refused({ dpop: 'required', ...cookies }, /`dpop: 'required'` with `useCookie`/);
     // Every method of a store but firstUse.
     const store = Object.assign(Object.create(new MemoryRevocationStore()), { firstUse: undefined });
     refused(

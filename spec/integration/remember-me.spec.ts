@@ -17,6 +17,7 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { appWith } from '../helpers/app';
 import { frozenClock } from '../helpers/clock';
+import { CSRF_VALUE } from '../helpers/csrf';
 import { HS256_SECRET } from '../helpers/keys';
 import { koaAppWith } from '../helpers/koa';
 import { type Account, accountLoader } from '../helpers/users';
@@ -195,7 +196,7 @@ describe('remember me: a refresh cookie that renews the access cookie', () => {
       });
 
       it('keeps the user logged in after the browser was closed and the access token expired', async () => {
-        const { clock, jar, login, me } = setup(server);
+        const { clock, jar, login, me, note } = setup(server);
         await login().expect(200);
         const csrf = jar.value('csrf-token');
         const firstRefresh = jar.value('refresh-token');
@@ -208,7 +209,10 @@ describe('remember me: a refresh cookie that renews the access cookie', () => {
           .to.include({ type: 'access' })
           .and.not.have.property('fresh');
         expect(jar.value('refresh-token')).not.to.equal(firstRefresh);
-        expect(jar.value('csrf-token')).to.equal(csrf);
+        // A new value for the same session: the page's old one still works, and so does the new one.
+        expect(jar.value('csrf-token')).to.match(CSRF_VALUE).and.not.equal(csrf);
+        await note({ [CSRF_FIELD]: csrf as string }).expect(200);
+        await note({ [CSRF_FIELD]: jar.value('csrf-token') as string }).expect(200);
         // An access cookie the browser still sends after its token expired is renewed the same way.
         clock.advance(20 * MINUTE);
         await me().expect(200);
@@ -292,8 +296,16 @@ describe('remember me: a refresh cookie that renews the access cookie', () => {
     jar.drop('csrf-token');
     const page = await request(server).get('/remember/page').set('Cookie', jar.header).expect(200);
     jar.take(page);
-    expect(page.body.csrf).to.equal(csrf);
-    expect(jar.value('csrf-token')).to.equal(csrf);
+    // The renewal wrote a value for the session (the page may use it or make its own): both work, as the old one does.
+    expect(page.body.csrf).to.match(CSRF_VALUE);
+    expect(jar.value('csrf-token')).to.match(CSRF_VALUE);
+    for (const value of [csrf, jar.value('csrf-token')]) {
+      await request(server)
+        .post('/remember/notes')
+        .set('Cookie', jar.header)
+        .set('X-CSRF-Token', value as string)
+        .expect(200);
+    }
     await request(server)
       .post('/remember/logout')
       .set('Cookie', jar.header)

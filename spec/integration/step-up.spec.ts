@@ -15,6 +15,7 @@ import request from 'supertest';
 import { Service } from 'typedi';
 import { combineStepUp } from '../../src/core/step-up';
 import { frozenClock } from '../helpers/clock';
+import { csrfFor } from '../helpers/csrf';
 import { onEveryServer } from '../helpers/drivers';
 import { forge, HS256_SECRET, hmac } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
@@ -184,7 +185,7 @@ onEveryServer('step-up (RFC 9470): maxAge', (server) => {
     const renewed = cookieValue(slid, 'access-token') as string;
     expect(decode(renewed).jti).not.to.equal(decode(access).jti);
     expect(decode(renewed).auth_time).to.equal(loggedInAt);
-    const csrf = decode(renewed).csrf as string;
+    const csrf = csrfFor(manager, renewed);
     const stale = { Cookie: `access-token=${renewed}`, 'X-CSRF-Token': csrf };
     expect((await request(app).post('/step-up/pay').set(stale).expect(401)).headers['www-authenticate']).to.equal(AGED);
 

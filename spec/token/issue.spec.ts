@@ -68,6 +68,19 @@ describe('token/issue', () => {
       expect(newClaims('createRefreshToken', { data: { sub: 'u' } }, 'refresh', withCsrf)).not.to.have.property('csrf');
     });
 
+    it('binds the csrf claim to the login’s family when it has one, so every token refreshed from it has the same', () => {
+      const withCsrf = { ...policy, csrf: true };
+      const claims = newClaims('createTokens', { data: { sub: 'u' } }, 'access', withCsrf, 'family-1');
+      expect(claims).to.include({ fam: 'family-1', csrf: 'family-1' });
+      const refreshed = renewedClaims(
+        { sub: 'u', exp: Math.floor(nowMs / 1000) + 99, fam: 'family-1', type: 'refresh' },
+        60,
+        withCsrf,
+        false,
+      );
+      expect(refreshed.csrf).to.equal('family-1');
+    });
+
     it('throws TypeError for a missing, empty or non-string sub', () => {
       for (const data of [{}, { sub: '' }, { sub: 7 }, { sub: null }]) {
         expect(() => access({ data })).to.throw(TypeError, /data\.sub/);

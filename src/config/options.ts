@@ -59,7 +59,10 @@ export interface LoginOptions<TUser = unknown> {
   revocationStore?: RevocationStore;
   /** Milliseconds to wait for the revocation store before failing closed with a 503. Default 1000. */
   storeTimeout?: number;
-  /** Require `X-CSRF-Token` on cookie-authenticated writes (POST, PUT, PATCH, DELETE). Default `true`. */
+  /**
+   * Require `X-CSRF-Token` (or the `_csrf` form field) on cookie-authenticated writes (POST, PUT, PATCH, DELETE):
+   * a value signed for the login's session (see `csrfSecret`). Default `true`.
+   */
   csrf?: boolean;
   /** Sliding sessions: renew the cookie of a request whose token expires within this window. Default: off. */
   refreshCookieWithin?: Duration;
@@ -156,6 +159,19 @@ export interface LoginOptions<TUser = unknown> {
    * refresh token that renews the access cookie once it has expired. Default `'refresh-token'`.
    */
   refreshCookieName?: string;
+  /**
+   * The readable cookie holding the CSRF value, for the page's script to echo in `X-CSRF-Token`.
+   * Default `'csrf-token'`. `'__Host-csrf'` keeps a sibling subdomain from planting it (the cookie is
+   * then always `Secure`, on `Path=/`, without `Domain`, which `cookieOptions` must allow).
+   */
+  csrfCookieName?: string;
+  /**
+   * The secret CSRF values are signed with (HMAC-SHA256 through HKDF; 32 random bytes or more). Default:
+   * derived from the signing keys (`secret`, or each `keys` entry with a secret or private key), so values
+   * outlive a key rotation while the old key is listed. Required for a verify-only manager with `useCookie`
+   * (it holds no secret to derive one from), and then the same on the service that issues the cookies.
+   */
+  csrfSecret?: string | Buffer;
   /**
    * `'at+jwt'`: the JWT access-token profile (RFC 9068). Access tokens this manager issues carry
    * `typ: at+jwt` in their header (refresh tokens never do), and an access token without it is refused

@@ -1,7 +1,7 @@
 import type { AuthFailureHook, ResolvedOptions } from '../core/settings';
 import { dpopSetup } from '../dpop/options';
 import * as http from '../http/options';
-import { keySetup } from '../keys/options';
+import { type KeySetup, keySetup } from '../keys/options';
 import { refreshCookieName } from '../remember/options';
 import * as revocation from '../revocation/options';
 import * as check from '../shared/checks';
@@ -58,6 +58,8 @@ const KNOWN: Record<keyof LoginOptions<unknown>, true> = {
   noStore: true,
   tokenCacheSize: true,
   refreshCookieName: true,
+  csrfCookieName: true,
+  csrfSecret: true,
   accessTokenType: true,
   dpop: true,
   loggedInByDefault: true,
@@ -100,11 +102,12 @@ export function resolveOptions<TUser>(options: LoginOptions<TUser>): ResolvedOpt
   const issuer = check.issuer(options.issuer);
   const audience = check.audience(options.audience);
   const accessTokenType = check.accessTokenType(options.accessTokenType);
+  const keys = keySetup(options, { clock, logger, issuer, audience, accessTokenType });
   const resolved: ResolvedOptions<TUser> = {
     ...manager.essentials(options),
-    ...keySetup(options, { clock, logger, issuer, audience, accessTokenType }),
+    ...keys,
     ...verification(options),
-    ...cookies(options),
+    ...cookies(options, keys),
     ...failures(options),
     ...store(options, clock),
     userLoader: manager.userLoader(options.userLoader),
@@ -141,15 +144,20 @@ function verification(options: LoginOptions<unknown>) {
   };
 }
 
-/** The session cookies: names, attributes, CSRF, sliding renewal. */
-function cookies(options: LoginOptions<unknown>) {
+/** The session cookies: names, attributes, CSRF (its values keyed by `csrfSecret` or the signing keys), sliding renewal. */
+function cookies(options: LoginOptions<unknown>, { keys }: KeySetup) {
   const cookieName = http.cookieName(options.cookieName);
-  const refreshCookie = refreshCookieName(options.refreshCookieName, cookieName);
+  const csrfCookie = http.csrfCookieName(options.csrfCookieName, cookieName);
+  const refreshCookie = refreshCookieName(options.refreshCookieName, cookieName, csrfCookie);
+  const csrf = check.flag('csrf', options.csrf, true);
+  const useCookie = options.useCookie === true;
+  const signKeys = keys.keys.map((key) => key.signKey);
   return {
     cookieName,
     refreshCookieName: refreshCookie,
-    cookieOptions: http.cookieOptions(options.cookieOptions, [cookieName, refreshCookie]),
-    csrf: check.flag('csrf', options.csrf, true),
+    cookieOptions: http.cookieOptions(options.cookieOptions, [cookieName, refreshCookie, csrfCookie]),
+    csrf,
+    csrfValues: http.csrfValues(csrfCookie, options.csrfSecret, signKeys, useCookie && csrf),
     refreshCookieWithin: check.duration('refreshCookieWithin', options.refreshCookieWithin),
   };
 }

@@ -136,7 +136,7 @@ export class Authenticator<TUser> implements Parts {
     const verified = settled(checked);
     if (!verified.ok) return verified;
     const payload = verified.value;
-    if (csrfExchange && !csrfPasses(csrfExchange, payload)) return rejected('csrf_failed');
+    if (csrfExchange && !csrfPasses(csrfExchange, payload, this.cookies.csrfValues)) return rejected('csrf_failed');
     if (this.dpop === undefined && payload.cnf === undefined) return this.unrevoked(payload, token, type);
     const refusal = bindingRefusal(this.dpop, payload, token, dpopExchange, this.options.clock());
     return andThen(refusal, (refused) => (refused ? { ok: false, ...refused } : this.unrevoked(payload, token, type)));

@@ -7,6 +7,7 @@ import type { MaybePromise } from '../shared/maybe-promise';
 import { isThenable } from '../shared/maybe-promise';
 import { grantsScopes, type TokenType } from '../token/claims';
 import type { Authenticator } from './authenticator';
+import { cookieSession } from './cookies';
 import type { Login } from './login';
 import { knownState, stateOf } from './request-state';
 import { type RouteRequirement, routeRequirement } from './requirements';
@@ -33,7 +34,7 @@ export function checkLogin<TUser>(
   const state = stateOf(exchange.req);
   state.guard = auth;
   state.guardType = type;
-  if (requirement.csrf && !loginCsrfPasses(exchange)) {
+  if (requirement.csrf && !loginCsrfPasses(exchange, auth.cookies.csrfValues, () => cookieSession(auth, exchange))) {
     throw auth.failures.login({ code: loginCsrfFailure(exchange) }, exchange);
   }
   const login = auth.loginFor(exchange, type);

@@ -1,5 +1,6 @@
-import { exchangeOf, type HttpExchange, respondingExchangeOf } from '../frameworks';
-import { csrfValueFor } from '../http/csrf';
+import { type Exchange, exchangeOf, type HttpExchange, respondingExchangeOf } from '../frameworks';
+import { csrfBinding, csrfValueFor } from '../http/csrf';
+import { readCookie } from '../http/extraction/cookie';
 import {
   clearSessionCookies,
   type SessionCookieOptions,
@@ -28,13 +29,43 @@ export function setCookie(
   if (persistent) writeRememberCookie(auth.remember, exchange, checked.value, options ?? {});
 }
 
-/** `manager.csrfValue(...)`: the value a page's forms carry; before login a new one, set as the `csrf-token` cookie. */
+/**
+ * `manager.csrfValue(...)`: the value a page's forms carry, made for the browser's login; before
+ * login the CSRF cookie's, or a new one set as that cookie.
+ */
 export function csrfValue(auth: Authenticator<unknown>, request: HttpExchange, response?: HttpExchange): string {
   const exchange = exchangeOf(request, response, 'csrfValue()');
-  return csrfValueFor(exchange, (value) => {
-    if (!exchange.res) throw new TypeError('csrfValue(): no response to set the csrf-token cookie on; pass `res`.');
-    writeCsrfCookie(exchange, value, auth.cookies);
-  });
+  const { csrfValues } = auth.cookies;
+  return csrfValueFor(
+    exchange,
+    csrfValues,
+    () => cookieSession(auth, exchange),
+    (value) => {
+      if (!exchange.res) {
+        throw new TypeError(`csrfValue(): no response to set the ${csrfValues.cookieName} cookie on; pass \`res\`.`);
+      }
+      writeCsrfCookie(exchange, value, auth.cookies);
+    },
+  );
+}
+
+/**
+ * The CSRF binding of the browser's cookie login, for CSRF alone: the access cookie's, else the
+ * remember-me cookie's, as their signatures and lifetimes say. Whether the login was revoked since
+ * does not matter here: a value made for it still came from a page this server gave this browser.
+ */
+export function cookieSession(auth: Authenticator<unknown>, exchange: Exchange): string | undefined {
+  if (!auth.options.useCookie) return undefined;
+  const { cookieName, refreshCookieName } = auth.cookies;
+  for (const [name, type] of [
+    [cookieName, 'access'],
+    [refreshCookieName, 'refresh'],
+  ] as const) {
+    const token = readCookie(exchange.req, name);
+    const checked = token === undefined ? undefined : auth.verifier.check(token, type);
+    if (checked?.ok && csrfBinding(checked.value) !== undefined) return csrfBinding(checked.value);
+  }
+  return undefined;
 }
 
 /** `manager.clearCookie(...)`: expires every cookie of the session. */

@@ -26,6 +26,8 @@ export interface FailureOptions {
   outOfScopeError: ErrorFactory | undefined;
   exposeErrorDescriptions: boolean;
   onAuthFailure: AuthFailureHook | undefined;
+  /** Named in the CSRF error's message. */
+  csrfValues: { cookieName: string };
   logger: LoginLogger;
   dpop: DpopSetup | undefined;
   loginPage: string | undefined;
@@ -46,7 +48,7 @@ export class Failures {
   login(reason: FailureReason, exchange?: Exchange): Error {
     this.report(reason, exchange);
     const { code } = reason;
-    if (code === 'csrf_failed') return this.expose(new CsrfError(), reason);
+    if (code === 'csrf_failed') return this.expose(new CsrfError(this.options.csrfValues.cookieName), reason);
     if (code === 'body_not_parsed') return this.expose(new BodyNotParsedError(), reason);
     const redirect = this.toLoginPage(reason, exchange);
     if (redirect) return this.expose(redirect, reason);

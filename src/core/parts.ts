@@ -56,12 +56,7 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
   const common = { leeway: clockTolerance, maxLifetime: minter.verifiedLifetime(), maxAge, requiredClaims };
   const verifier = new TokenVerifier({ trust: options.trust, common, maxTokenLength, tokenCacheSize, clock });
   const store = new GuardedStore(options.revocationStore, options.storeTimeout, options.logger);
-  const cookies: SessionCookieConfig = {
-    cookieName: options.cookieName,
-    refreshCookieName: options.refreshCookieName,
-    csrf,
-    defaults: options.cookieOptions,
-  };
+  const cookies = cookieConfig(options, csrf);
   const verified = minter.verifiedLifetime();
   const maxLifetime = () => (Number.isFinite(verified) ? verified : minter.maxLifetime());
   const rotation: RotationContext = { store, options, maxLifetime };
@@ -77,4 +72,10 @@ export function partsFor(options: ResolvedOptions<unknown>): Parts {
     vary: varyOf(options),
     dpop: options.dpop && { ...options.dpop, proof: { ...options.dpop.proof, replay: store } },
   };
+}
+
+/** How the session cookies are written: their names, the CSRF cookie's values (when `csrf`), the default attributes. */
+function cookieConfig(options: ResolvedOptions<unknown>, csrf: boolean): SessionCookieConfig {
+  const { cookieName, refreshCookieName, csrfValues, cookieOptions } = options;
+  return { cookieName, refreshCookieName, csrf, csrfValues, defaults: cookieOptions };
 }

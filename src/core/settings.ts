@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { DpopSetup } from '../dpop/options';
+import type { CsrfValues } from '../http/csrf-token';
 import type { SessionCookieOptions } from '../http/session-cookies';
 import type { KeyRing } from '../keys/key-ring';
 import type { TrustedIssuer } from '../keys/source';
@@ -39,6 +40,8 @@ export interface ResolvedOptions<TUser> {
   revocationStore: RevocationStore;
   storeTimeout: number;
   csrf: boolean;
+  /** The CSRF cookie's name and how its values are made and checked (`csrfCookieName`, `csrfSecret`). */
+  csrfValues: CsrfValues;
   refreshCookieWithin: number | undefined;
   cookieOptions: SessionCookieOptions;
   logger: LoginLogger;

@@ -1,14 +1,15 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Exchange } from '../frameworks';
 import type { LoginErrorCode } from '../shared/errors';
 import { RequestMemo } from '../shared/request-memo';
 import type { TokenPayload } from '../token/claims';
+import type { CsrfValues } from './csrf-token';
 import { readCookie } from './extraction/cookie';
 
-/** The header a cookie-authenticated write must carry, holding the token's CSRF value (lower case, as Node gives headers). */
+/** The header a cookie-authenticated write must carry, holding the CSRF value (lower case, as Node gives headers). */
 export const CSRF_HEADER = 'x-csrf-token';
-/** The readable cookie `setCookie` writes the token's CSRF value into, for the page's script to echo. */
+/** The default name of the readable cookie holding the CSRF value, for the page's script to echo (`csrfCookieName`). */
 export const CSRF_COOKIE = 'csrf-token';
 
 /**
@@ -20,24 +21,33 @@ export const CSRF_FIELD = '_csrf';
 /** Methods that must not change anything (RFC 9110 §9.2.1); every other one needs the value. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
-/** The shape of the values this library writes (16 random bytes, base64url); anything else is regenerated. */
-const CSRF_VALUE = /^[\w-]{22}$/;
-
-/**
- * Double-submit check for a token that came from a cookie: a write must echo the
- * token's `csrf` claim in `X-CSRF-Token` or the `_csrf` form field, which a cross-site
- * page can neither read nor guess.
- */
-export function csrfPasses(exchange: Exchange, payload: TokenPayload): boolean {
-  return isSafe(exchange) || matches(sentValue(exchange), payload.csrf);
+/** The session a login's CSRF values are bound to: its `csrf` claim, or none (such a login's writes fail). */
+export function csrfBinding(payload: TokenPayload): string | undefined {
+  return typeof payload.csrf === 'string' && payload.csrf !== '' ? payload.csrf : undefined;
 }
 
 /**
- * The same check before anyone is logged in (the login form's POST, against login CSRF):
- * the value sent must equal the readable `csrf-token` cookie that `csrfValue()` set.
+ * The check of a token that came from a cookie: a write must send, in `X-CSRF-Token` or the
+ * `_csrf` form field, a value the server made for this login's session (see `CsrfValues`),
+ * which a cross-site page can neither read nor make.
  */
-export function loginCsrfPasses(exchange: Exchange): boolean {
-  return isSafe(exchange) || matches(sentValue(exchange), readCookie(exchange.req, CSRF_COOKIE));
+export function csrfPasses(exchange: Exchange, payload: TokenPayload, values: CsrfValues): boolean {
+  if (isSafe(exchange)) return true;
+  const binding = csrfBinding(payload);
+  return binding !== undefined && values.valid(sentValue(exchange), binding);
+}
+
+/**
+ * `@RequireCsrf()`, with or without a login (the login form's POST, against login CSRF): the value
+ * sent is either one made before login and equal to the CSRF cookie (which `csrfValue()` set), or one
+ * made for the session of the browser's login cookie, `session()` (its binding, when it has one).
+ */
+export function loginCsrfPasses(exchange: Exchange, values: CsrfValues, session: () => string | undefined): boolean {
+  if (isSafe(exchange)) return true;
+  const sent = sentValue(exchange);
+  if (values.valid(sent, undefined)) return matches(sent, readCookie(exchange.req, values.cookieName));
+  const binding = session();
+  return binding !== undefined && values.valid(sent, binding);
 }
 
 /**
@@ -61,34 +71,41 @@ function bodyUnread(request: IncomingMessage): boolean {
   return (chunked !== undefined || Number(length) > 0) && !request.readableEnded;
 }
 
-/** The request's `csrf-token` cookie when it holds a value this library could have written. */
-function currentCsrfValue(exchange: Exchange): string | undefined {
-  const value = readCookie(exchange.req, CSRF_COOKIE);
-  return value !== undefined && CSRF_VALUE.test(value) ? value : undefined;
-}
-
 /**
- * The value each request's forms must carry, once known: its login's `csrf` claim (noted
- * when the login is checked, also after a remember-me renewal, whose cookies are only in
- * the response), or a value handed out before login, so one page gets one value.
+ * The session of the login that authenticated each request (noted when the login is checked,
+ * also after a remember-me renewal, whose cookies are only in the response), and the value a
+ * request's pages were given, so one page gets one value.
  */
-const requestValues = new RequestMemo<string>();
+const loginBindings = new RequestMemo<string>();
+const givenValues = new RequestMemo<string>();
 
-/** Notes the CSRF value of the login that authenticated `request`. */
+/** Notes the CSRF binding of the login that authenticated `request`. */
 export function noteLoginCsrf(request: IncomingMessage, payload: TokenPayload): void {
-  if (typeof payload.csrf === 'string') requestValues.set(request, payload.csrf);
+  const binding = csrfBinding(payload);
+  if (binding !== undefined) loginBindings.set(request, binding);
 }
 
 /**
- * The value a page embeds in its forms: the request's login's, else its `csrf-token`
- * cookie's, else a new one, which `write` sets as that cookie (once per request).
+ * The value a page embeds in its forms, for the request's login (noted, else `session()`, the
+ * browser's login cookie's) or, without one, for no session: the CSRF cookie's when it is such a
+ * value, else a new one, which before login `write` sets as that cookie (the double submit).
  */
-export function csrfValueFor(exchange: Exchange, write: (value: string) => void): string {
-  const known = requestValues.get(exchange.req) ?? currentCsrfValue(exchange);
-  if (known !== undefined) return known;
-  const value = randomBytes(16).toString('base64url');
-  write(value);
-  requestValues.set(exchange.req, value);
+export function csrfValueFor(
+  exchange: Exchange,
+  values: CsrfValues,
+  session: () => string | undefined,
+  write: (value: string) => void,
+): string {
+  const given = givenValues.get(exchange.req);
+  if (given !== undefined) return given;
+  const binding = loginBindings.get(exchange.req) ?? session();
+  let value = readCookie(exchange.req, values.cookieName);
+  if (value === undefined || !values.valid(value, binding)) {
+    value = values.mint(binding);
+    // A login's value needs no cookie to equal: it verifies against the login itself.
+    if (binding === undefined) write(value);
+  }
+  givenValues.set(exchange.req, value);
   return value;
 }
 
@@ -100,8 +117,8 @@ function sentValue(exchange: Exchange): string | undefined {
   return typeof header === 'string' ? header : exchange.bodyField(CSRF_FIELD);
 }
 
-function matches(sent: string | undefined, expected: unknown): boolean {
-  if (typeof sent !== 'string' || typeof expected !== 'string' || expected === '') return false;
+function matches(sent: string | undefined, expected: string | undefined): boolean {
+  if (typeof sent !== 'string' || typeof expected !== 'string') return false;
   const actual = Buffer.from(sent);
   const wanted = Buffer.from(expected);
   return actual.length === wanted.length && timingSafeEqual(actual, wanted);

@@ -1,4 +1,8 @@
+import type { KeyObject } from 'node:crypto';
+import { hmacKey, type Secret } from '../keys/material';
 import { fail } from '../shared/checks';
+import { CSRF_COOKIE } from './csrf';
+import { CsrfValues, csrfKeyMaterial } from './csrf-token';
 import { COOKIE_NAME } from './extraction/cookie';
 import { sameOriginPath } from './login-page';
 import { checkCookieOptions, type SessionCookieOptions } from './session-cookies';
@@ -41,4 +45,35 @@ export function loginPage(value: unknown, useCookie: boolean): string | undefine
     );
   }
   return value as string;
+}
+
+/** `csrfCookieName`: the readable CSRF cookie, default `'csrf-token'`, a name of its own. */
+export function csrfCookieName(value: unknown, tokenCookie: string): string {
+  const name = cookieName(value ?? CSRF_COOKIE, 'csrfCookieName');
+  if (name === tokenCookie) fail('`csrfCookieName` must differ from `cookieName`.');
+  return name;
+}
+
+/**
+ * The CSRF values of a manager: keyed by `csrfSecret` when given (checked as an HS256 secret),
+ * else by its signing keys. A manager that holds neither (verify-only) and uses cookies with CSRF
+ * on fails here, with the fix.
+ */
+export function csrfValues(
+  cookie: string,
+  secret: unknown,
+  signKeys: readonly (KeyObject | undefined)[],
+  needed: boolean,
+) {
+  const material =
+    secret === undefined ? csrfKeyMaterial(signKeys) : [hmacKey(secret as Secret, 'HS256', '`csrfSecret`').export()];
+  if (needed && material.length === 0) {
+    fail(
+      '`useCookie` with CSRF protection needs a key for its CSRF values, and this manager holds no secret or ' +
+        'private key (it verifies only): give `csrfSecret`, a random secret of 32 bytes or more, the same on the ' +
+        'service that logs users in and on every one that reads its cookies. Make one with: ' +
+        `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`,
+    );
+  }
+  return new CsrfValues(cookie, material);
 }

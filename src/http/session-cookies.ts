@@ -1,6 +1,7 @@
 import type { Exchange } from '../frameworks';
 import type { TokenPayload } from '../token/claims';
-import { CSRF_COOKIE } from './csrf';
+import { csrfBinding } from './csrf';
+import type { CsrfValues } from './csrf-token';
 import { type CookieOptions, serializeCookie, writeCookie } from './set-cookie';
 
 /** `setCookie` options: cookie attributes, plus `persistent` for "remember me". */
@@ -18,14 +19,16 @@ export interface SessionCookieConfig {
   cookieName: string;
   /** The HttpOnly remember-me cookie holding a refresh token. */
   refreshCookieName: string;
-  /** Also write the readable `csrf-token` cookie. */
+  /** Also write the readable CSRF cookie (cookie mode with CSRF protection on). */
   csrf: boolean;
+  /** The CSRF cookie's name and the values written into it. */
+  csrfValues: CsrfValues;
   defaults: SessionCookieOptions;
 }
 
 /**
- * Writes the HttpOnly token cookie and, with CSRF protection on, the readable
- * `csrf-token` cookie beside it (same attributes), for the page's script to echo.
+ * Writes the HttpOnly token cookie and, with CSRF protection on, the readable CSRF
+ * cookie beside it (same attributes): a value made for this login, for the page's script to echo.
  */
 export function writeSessionCookies(
   exchange: Exchange,
@@ -43,8 +46,10 @@ export function writeSessionCookies(
   }
   const cookie = persistent ? { ...attributes, maxAge: Math.max(0, payload.exp - now) } : attributes;
   writeCookie(exchange, { name: config.cookieName, value: token, httpOnly: true }, cookie);
-  if (config.csrf && payload.csrf) {
-    writeCookie(exchange, { name: CSRF_COOKIE, value: payload.csrf, httpOnly: false }, cookie);
+  const binding = config.csrf ? csrfBinding(payload) : undefined;
+  if (binding !== undefined) {
+    const value = config.csrfValues.mint(binding);
+    writeCookie(exchange, { name: config.csrfValues.cookieName, value, httpOnly: false }, cookie);
   }
 }
 
@@ -70,7 +75,7 @@ export function clearRefreshCookie(exchange: Exchange, config: SessionCookieConf
   );
 }
 
-/** Expires every cookie of the session (logout): token, `csrf-token` and remember-me, with the path and domain they were set with. */
+/** Expires every cookie of the session (logout): token, CSRF and remember-me, with the path and domain they were set with. */
 export function clearSessionCookies(
   exchange: Exchange,
   config: SessionCookieConfig,
@@ -78,7 +83,7 @@ export function clearSessionCookies(
 ): void {
   const expired = cookieAttributes(config, options, 0);
   writeCookie(exchange, { name: config.cookieName, value: '', httpOnly: true }, expired);
-  if (config.csrf) writeCookie(exchange, { name: CSRF_COOKIE, value: '', httpOnly: false }, expired);
+  if (config.csrf) writeCookie(exchange, { name: config.csrfValues.cookieName, value: '', httpOnly: false }, expired);
   clearRefreshCookie(exchange, config, options);
 }
 
@@ -92,8 +97,8 @@ export function checkCookieOptions(options: SessionCookieOptions, names: readonl
   for (const name of names) serializeCookie({ name, value: '', httpOnly: true }, attributes, false);
 }
 
-/** Writes the readable `csrf-token` cookie alone (before login), for the browser session, with the manager's attributes. */
+/** Writes the readable CSRF cookie alone (before login), for the browser session, with the manager's attributes. */
 export function writeCsrfCookie(exchange: Exchange, value: string, config: SessionCookieConfig): void {
   const { persistent: _persistent, maxAge: _maxAge, ...attributes } = config.defaults;
-  writeCookie(exchange, { name: CSRF_COOKIE, value, httpOnly: false }, attributes);
+  writeCookie(exchange, { name: config.csrfValues.cookieName, value, httpOnly: false }, attributes);
 }

@@ -77,7 +77,8 @@ export function renewFromCookie(context: RememberContext, exchange: Exchange): M
     return undefined;
   }
   const payload = checked.value;
-  if (context.settings.csrf && !csrfPasses(exchange, payload)) return { code: 'csrf_failed' };
+  if (context.settings.csrf && !csrfPasses(exchange, payload, context.cookies.csrfValues))
+    return { code: 'csrf_failed' };
   return renewWith(context, exchange, token, payload);
 }
 

@@ -105,10 +105,11 @@ export class InsufficientScopeError extends LoginError {
  * without the right value in the `X-CSRF-Token` header or the `_csrf` form field.
  */
 export class CsrfError extends LoginError {
-  constructor() {
+  /** `cookieName`: the manager's `csrfCookieName`, named in the message. */
+  constructor(cookieName = 'csrf-token') {
     super(
       403,
-      'CSRF token missing or invalid: send the value of the csrf-token cookie in the X-CSRF-Token header or the _csrf form field',
+      `CSRF token missing or invalid: send the value of the ${cookieName} cookie in the X-CSRF-Token header or the _csrf form field`,
       'csrf_failed',
     );
   }

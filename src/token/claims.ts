@@ -23,7 +23,7 @@ export interface TokenPayload {
   type?: TokenType;
   /** True on an access token minted right after a password check. */
   fresh?: boolean;
-  /** The double-submit value a cookie-authenticated write must echo in `X-CSRF-Token`. */
+  /** The session a cookie login's CSRF values are signed for: its family (`fam`), else a random value. */
   csrf?: string;
   /** The refresh-token family (one login): shared by every token refreshed from it, revoked together. */
   fam?: string;

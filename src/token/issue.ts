@@ -94,15 +94,14 @@ export function newClaims(
     throw new TypeError(`${caller}: \`acr\` is a word without spaces or quotes, such as 'mfa'.`);
   }
   const lifetime = lifetimeOf(caller, expiresIn, policy);
-  const claims = stamp({ ...data }, type, lifetime, policy);
+  // Every refresh token starts a family (one login); tokens refreshed from it carry the same `fam`.
+  const fam = family ?? (type === 'refresh' ? randomUUID() : undefined);
+  const claims = stamp({ ...data, ...(fam === undefined ? {} : { fam }) }, type, lifetime, policy);
   if (scopes !== undefined) claims.scopes = scopeList(caller, scopes);
   if (fresh) claims.fresh = true;
   // A login: the password was checked now (RFC 9470). Tokens made from this one keep both claims.
   claims.auth_time = Math.floor(policy.nowMs / 1000);
   if (acr !== undefined) claims.acr = acr;
-  // Every refresh token starts a family (one login); tokens refreshed from it carry the same `fam`.
-  const fam = family ?? (type === 'refresh' ? randomUUID() : undefined);
-  if (fam !== undefined) claims.fam = fam;
   return claims;
 }
 
@@ -136,7 +135,7 @@ export function carriedClaims(from: TokenPayload): { data: Record<string, unknow
 }
 
 /**
- * Adds iat and exp (whole seconds), jti, type, iss, aud, csrf. The jti is time-ordered (see
+ * Adds iat and exp (whole seconds), jti, type, iss, aud, csrf (the family, else random). The jti is time-ordered (see
  * `timeOrderedId`), so `revokeAllFor` can tell tokens of the same second apart.
  */
 export function stamp(
@@ -152,7 +151,10 @@ export function stamp(
   claims.type = type;
   if (policy.issuer !== undefined) claims.iss = policy.issuer;
   if (policy.audience !== undefined) claims.aud = policy.audience;
-  if (policy.csrf && type === 'access') claims.csrf = randomBytes(16).toString('base64url');
+  // The session CSRF values are bound to: a login's family when it has one, so refreshes keep it.
+  if (policy.csrf && type === 'access') {
+    claims.csrf = typeof claims.fam === 'string' ? claims.fam : randomBytes(16).toString('base64url');
+  }
   return claims;
 }
 
