@@ -11,26 +11,22 @@ import { serveApiDocs } from './openapi';
 import { failurePage } from './pages';
 import type { DemoUser } from './users';
 
-/** Thrown for every failed login, so the error handler below can send browsers to /login. */
-export class NotLoggedIn extends Error {}
-
 /**
- * Browsers asking for a page go to the login form; every other error keeps its own status
- * (401 with its challenge, 403, 400, 429...), and only a real failure is a 500.
+ * Every error keeps its own status (401 with its challenge, 403, 400, 429..., and `loginPage`'s 303 to the login
+ * form, with its Location), and only a real failure is a 500.
  */
-export const errorHandler: ErrorRequestHandler = (error, request, response, next) => {
+export const errorHandler: ErrorRequestHandler = (error, _request, response, next) => {
   if (response.headersSent) return next(error);
-  const wantsPage = request.method === 'GET' && request.accepts(['json', 'html']) === 'html';
-  if (error instanceof NotLoggedIn && wantsPage) return response.redirect(303, '/login');
   const status = statusOf(error);
   if (status >= 500) console.error(error); // a bug or an outage: for the log, not for the client
-  // The WWW-Authenticate challenge of a login error the app threw itself (the library's own already set theirs).
+  // A login error's WWW-Authenticate challenge or Location (the library's own errors already set theirs).
   if (error instanceof LoginError) response.set(error.headers ?? {});
   response.status(status).json(errorBody(error, status));
 };
 
-/** routing-controllers' `httpCode`, else the `status` of http-errors (body-parser's 400s, ours too); else 500. */
+/** The library's errors' own status; routing-controllers' `httpCode`, else the `status` of http-errors; else 500. */
 function statusOf(error: { httpCode?: unknown; status?: unknown } | undefined): number {
+  if (error instanceof LoginError) return error.status; // 303 for a browser sent to the login page
   const status = Number(error?.httpCode ?? error?.status);
   return Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
 }
@@ -87,7 +83,7 @@ export function createDemoApp(secret = process.env.SECRET ?? randomBytes(32).toS
     tokenUrl: '/auth/token',
     useCookie: true,
     refreshCookieWithin: '5m',
-    notAuthenticatedError: NotLoggedIn,
+    loginPage: '/login', // a browser without a login goes there, and comes back (nextPath); API clients get the 401
     scopes: { 'items:read': 'Read items' },
     // Authorization: DPoP <token> with a DPoP proof (RFC 9449) beside bearer tokens and the cookie login.
     dpop: 'allowed',

@@ -86,7 +86,7 @@ export class PagesController {
   @Get('/login')
   @ContentType('text/html')
   form(@Req() request: Request, @Res() response: Response) {
-    return loginPage(this.manager.csrfValue(request, response));
+    return loginPage(this.manager.csrfValue(request, response), this.manager.nextPath(request));
   }
 
   /** A plain form post: its _csrf field must be a value this server made, equal to the csrf-token cookie (against login CSRF). */
@@ -108,7 +108,8 @@ export class PagesController {
     const { accessToken } = await this.manager.createTokens({ data: { sub: user.email }, fresh: true, label });
     // Remember me: a refresh cookie keeps the login for 30 days; without it, the browser session.
     this.manager.setCookie(response, accessToken, { persistent: form.remember === 'on' });
-    response.redirect(303, '/');
+    // Back to the page that sent the browser here (loginPage's next, when a path of this site), else home.
+    response.redirect(303, this.manager.nextPath(request));
     return response;
   }
 
@@ -118,7 +119,7 @@ export class PagesController {
     response
       .status(status)
       .type('html')
-      .send(loginPage(csrf, message, email));
+      .send(loginPage(csrf, this.manager.nextPath(request), message, email));
     return response;
   }
 

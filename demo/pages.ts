@@ -40,11 +40,13 @@ const alert = (message?: string): string => (message ? `<p role="alert">${escape
 /** Every form posts its CSRF value in a hidden field: it works without JavaScript, and no other site knows it. */
 const csrfField = (csrf: string): string => `<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">`;
 
-export function loginPage(csrf: string, error?: string, email = ''): string {
+/** The login form; it posts `next` (the page the browser asked for, from `manager.nextPath`) back in its action. */
+export function loginPage(csrf: string, next: string, error?: string, email = ''): string {
+  const action = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
   return page(
     'Log in',
     `<h1>Log in</h1>${alert(error)}
-<form method="post" action="/login">${csrfField(csrf)}
+<form method="post" action="${escapeHtml(action)}">${csrfField(csrf)}
   <label>Email <input name="username" type="email" autocomplete="username" value="${escapeHtml(email)}" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
   <label class="check"><input name="remember" type="checkbox"> Remember me</label>

@@ -63,9 +63,9 @@ describeWithBrowser('the demo\'s "Your devices" page in Chromium with JavaScript
     expect(await devices(page)).to.deep.equal([{ label: 'Laptop browser', current: true }]);
 
     await phone.page.goto(`${demo.url}/`);
-    expect(phone.page.url()).to.equal(`${demo.url}/login`);
+    expect(phone.page.url()).to.equal(`${demo.url}/login?next=%2F`);
     await phone.page.goto(`${demo.url}/devices`);
-    expect(phone.page.url()).to.equal(`${demo.url}/login`);
+    expect(phone.page.url()).to.equal(`${demo.url}/login?next=%2Fdevices`);
     await page.goto(`${demo.url}/`);
     expect(await page.locator('h1').textContent()).to.equal('Hello, John Doe');
   });
@@ -76,6 +76,6 @@ describeWithBrowser('the demo\'s "Your devices" page in Chromium with JavaScript
     await page.locator('li.device.current').getByRole('button').click();
     await page.waitForURL(`${demo.url}/login`);
     await page.goto(`${demo.url}/devices`);
-    expect(page.url()).to.equal(`${demo.url}/login`);
+    expect(page.url()).to.equal(`${demo.url}/login?next=%2Fdevices`);
   });
 });

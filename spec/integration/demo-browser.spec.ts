@@ -117,6 +117,28 @@ describeWithBrowser('the demo in Chromium with JavaScript off', function () {
     await page.getByRole('button', { name: 'Log out everywhere' }).click();
     await page.waitForURL(`${demo.url}/login`);
     await page.goto(`${demo.url}/`);
-    expect(page.url()).to.equal(`${demo.url}/login`);
+    expect(page.url(), 'loginPage: sent to the login form, next the page asked for').to.equal(
+      `${demo.url}/login?next=%2F`,
+    );
+  });
+
+  it('sends a page asked for without a login to the form, and back to that page once logged in', async () => {
+    await page.goto(`${demo.url}/devices`);
+    expect(page.url()).to.equal(`${demo.url}/login?next=%2Fdevices`);
+    await page.fill('input[name=username]', 'johndoe@e.mail');
+    await page.fill('input[name=password]', 'hunter2');
+    await page.click('button');
+    await page.waitForURL(`${demo.url}/devices`);
+    expect(await heading(page)).to.equal('Your devices');
+  });
+
+  it('lands on the home page, not another site, for a next off this site', async () => {
+    await browser.context.clearCookies();
+    await page.goto(`${demo.url}/login?next=${encodeURIComponent('/\\\\evil.example')}`);
+    await page.fill('input[name=username]', 'johndoe@e.mail');
+    await page.fill('input[name=password]', 'hunter2');
+    await page.click('button');
+    await page.waitForURL(`${demo.url}/`);
+    expect(await heading(page)).to.equal('Hello, John Doe');
   });
 });

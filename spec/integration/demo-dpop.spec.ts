@@ -54,7 +54,7 @@ describe('the demo with DPoP (npm run demo)', () => {
     const asBearer = await fetch(`${demo.url}/me`, {
       headers: { accept: 'application/json', authorization: `Bearer ${tokens.access_token}` },
     });
-    // The demo answers its own NotLoggedIn body ({ message }); the challenge says what was wrong.
+    // The body says only "Invalid credentials"; the challenge says what was wrong.
     expect([asBearer.status, asBearer.headers.get('www-authenticate')]).to.deep.equal([
       401,
       'Bearer error="invalid_token", DPoP algs="ES256 EdDSA Ed25519 PS256 RS256"',

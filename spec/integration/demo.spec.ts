@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { navigate } from '../helpers/navigate';
 import { type Started, startServer } from '../helpers/spawn';
 
 describe('the demo (npm run demo)', () => {
   let demo: Started;
+  /** A page (Accept: text/html) as a browser's navigation, anything else as a script's fetch(). */
   const get = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${demo.url}${path}`, { headers, redirect: 'manual' });
+    headers.accept?.includes('text/html')
+      ? navigate(`${demo.url}${path}`, 'GET', headers)
+      : fetch(`${demo.url}${path}`, { headers, redirect: 'manual' });
   const post = (path: string, body: string, type: string, headers: Record<string, string> = {}) =>
     fetch(`${demo.url}${path}`, {
       method: 'POST',
@@ -175,7 +179,7 @@ describe('the demo (npm run demo)', () => {
     const ended = await post('/devices/end', `id=${phoneId}&_csrf=${laptop.csrf}`, form, { cookie: laptop.cookie });
     expect([ended.status, ended.headers.get('location')]).to.deep.equal([303, '/devices']);
     const after = await get('/', { cookie: phone.cookie, accept: 'text/html' });
-    expect([after.status, after.headers.get('location')], 'the ended device').to.deep.equal([303, '/login']);
+    expect([after.status, after.headers.get('location')], 'the ended device').to.deep.equal([303, '/login?next=%2F']);
     expect((await get('/', { cookie: laptop.cookie, accept: 'text/html' })).status).to.equal(200);
   });
 
@@ -204,10 +208,31 @@ describe('the demo (npm run demo)', () => {
     expect((await get('/me', { authorization: `Bearer ${fresh}` })).status).to.equal(200);
   });
 
-  it('redirects a browser without a login from / to /login', async () => {
+  it('redirects a browser without a login from / to /login (loginPage); a script keeps the 401', async () => {
     const home = await get('/', { accept: 'text/html,application/xhtml+xml' });
     expect(home.status).to.equal(303);
-    expect(home.headers.get('location')).to.equal('/login');
+    expect(home.headers.get('location')).to.equal('/login?next=%2F');
+    const script = await fetch(`${demo.url}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect([script.status, script.headers.get('location')], "a page's fetch()").to.deep.equal([401, null]);
+  });
+
+  it('sends a browser back to the page it asked for after the login form, never off the site', async () => {
+    const sent = await get('/devices', { accept: 'text/html' });
+    expect([sent.status, sent.headers.get('location')]).to.deep.equal([303, '/login?next=%2Fdevices']);
+    const { cookie, csrf } = await loginForm();
+    const form = await (await get('/login?next=%2Fdevices', { cookie, accept: 'text/html' })).text();
+    expect(form).to.include('<form method="post" action="/login?next=%2Fdevices">');
+    const submit = (next: string) =>
+      fetch(`${demo.url}/login?next=${encodeURIComponent(next)}`, {
+        method: 'POST',
+        body: `${credentials}&_csrf=${csrf}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        redirect: 'manual',
+      });
+    expect((await submit('/devices')).headers.get('location')).to.equal('/devices');
+    for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example', '/%2F%2Fevil.example']) {
+      expect((await submit(next)).headers.get('location'), next).to.equal('/');
+    }
   });
 
   it('shows the form again, with a 401, after a wrong password', async () => {

@@ -11,7 +11,7 @@ import {
 } from 'routing-controllers-login';
 import request from 'supertest';
 import { Service } from 'typedi';
-import { errorHandler, NotLoggedIn } from '../../demo/app';
+import { errorHandler } from '../../demo/app';
 import { HS256_SECRET } from '../helpers/keys';
 import { type Account, accountLoader } from '../helpers/users';
 
@@ -46,14 +46,15 @@ class HandlerController {
   }
 }
 
-/** The README's redirect error handler is the demo's: an app set up as the README shows it. */
-describe("the README's login redirect error handler (the demo's)", () => {
+/** The demo's error handler (`defaultErrorHandler: false`), with `loginPage` sending browsers to the login form. */
+describe("the demo's error handler, with loginPage", () => {
   const users = accountLoader();
   const manager = new LoginManager<Account>({
     secret: HS256_SECRET,
     tokenUrl: '/t',
     userLoader: users.load,
-    notAuthenticatedError: NotLoggedIn,
+    useCookie: true,
+    loginPage: '/login',
   });
   const app = express();
   app.use(express.urlencoded({ extended: false }));
@@ -61,9 +62,9 @@ describe("the README's login redirect error handler (the demo's)", () => {
   app.use(errorHandler);
   const token = manager.createAccessToken({ data: { sub: 'john@example.com' } });
 
-  it('sends a browser asking for a page to /login', async () => {
-    const response = await request(app).get('/handler/me').set('Accept', 'text/html').expect(303);
-    expect(response.headers.location).to.equal('/login');
+  it("passes on loginPage's 303 as it is: a browser asking for a page goes to /login?next=<the page>", async () => {
+    const response = await request(app).get('/handler/me?tab=2').set('Accept', 'text/html').expect(303);
+    expect(response.headers.location).to.equal('/login?next=%2Fhandler%2Fme%3Ftab%3D2');
   });
 
   it('answers an API client 401 with the challenge, not a redirect', async () => {
