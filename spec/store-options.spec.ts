@@ -14,7 +14,11 @@ const client = new Redis({ lazyConnect: true });
 
 /** Each store, built with `options` as a JavaScript caller (or a typo) may give them, and the options it knows. */
 const stores: Array<{ name: string; make: (options: unknown) => unknown; known: string }> = [
-  { name: 'RedisRevocationStore', make: (o) => new RedisRevocationStore(client, o as never), known: 'prefix, clock' },
+  {
+    name: 'RedisRevocationStore',
+    make: (o) => new RedisRevocationStore(client, o as never),
+    known: 'prefix, clock, mirror',
+  },
   { name: 'RedisThrottleStore', make: (o) => new RedisThrottleStore(client, o as never), known: 'prefix' },
   { name: 'MemoryRevocationStore', make: (o) => new MemoryRevocationStore(o as never), known: 'clock' },
   { name: 'MemoryThrottleStore', make: (o) => new MemoryThrottleStore(o as never), known: 'maxEntries' },
@@ -92,6 +96,30 @@ describe('store options: unknown options and options of the wrong type are refus
     expect(refusal(() => new RedisThrottleStore(undefined as never))).to.contain(
       'RedisThrottleStore: the client is not an ioredis client (it has no eval, del)',
     );
+  });
+
+  it('refuses a `mirror` that is not true, false or { maxStaleness }, and a client the mirror cannot use', () => {
+    const make =
+      (options: unknown, redis: unknown = client) =>
+      () =>
+        new RedisRevocationStore(redis as never, options as never);
+    expect(refusal(make({ mirror: 'yes' }))).to.equal(
+      'routing-controllers-login: RedisRevocationStore: `mirror` is true, false or { maxStaleness }.',
+    );
+    expect(refusal(make({ mirror: { maxStaleness: 5 } }))).to.equal(
+      'routing-controllers-login: RedisRevocationStore: `mirror`: `maxStaleness` is a whole number of milliseconds between 20 and 60000.',
+    );
+    expect(refusal(make({ mirror: { maxStaleness: 100, staleness: 1 } }))).to.equal(
+      'routing-controllers-login: RedisRevocationStore: `mirror`: unknown option(s) staleness; the options are maxStaleness.',
+    );
+    expect(refusal(make({ mirror: true }, { eval: async () => null }))).to.contain(
+      'RedisRevocationStore `mirror`: the client is not an ioredis client (it has no duplicate, publish, scan)',
+    );
+    const prefixed = new Redis({ lazyConnect: true, keyPrefix: 'app:' });
+    expect(refusal(make({ mirror: true }, prefixed))).to.contain(
+      "`mirror` cannot use a client with ioredis' keyPrefix",
+    );
+    expect(() => new RedisRevocationStore(prefixed, { mirror: false })).not.to.throw();
   });
 
   it('refuses a bad store option when the throttle is built, before any login is attempted', () => {

@@ -44,6 +44,7 @@ export {
 export { MemoryRevocationStore } from './revocation/memory-store';
 export {
   type RedisCommands,
+  type RedisMirrorOptions,
   RedisRevocationStore,
   type RedisRevocationStoreOptions,
 } from './revocation/redis-store';

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (released just before use; good enough for a test). */
@@ -65,6 +66,16 @@ export class OwnRedisServer {
     });
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a stalled host. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Stops the server (SIGKILL: no goodbye to clients, as in a crash). */
   stop(): Promise<void> {
     const child = this.child;
@@ -75,5 +86,36 @@ export class OwnRedisServer {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+}
+
+/**
+ * A three-master Redis Cluster of the test's own (`.ci/redis-cluster start`, run from the repository's
+ * root as `npm test` is), which it may freeze and let go on; `stop()` removes it.
+ */
+export class OwnRedisCluster {
+  private constructor(
+    readonly dir: string,
+    readonly seeds: { host: string; port: number }[],
+  ) {}
+
+  static start(): OwnRedisCluster {
+    const out = execFileSync('.ci/redis-cluster', ['start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const value = (name: string) => new RegExp(`^export ${name}=(.*)$`, 'm').exec(out)?.[1] ?? '';
+    const seeds = value('REDIS_CLUSTER_NODES')
+      .split(',')
+      .map((seed) => ({ host: '127.0.0.1', port: Number(seed.slice(seed.lastIndexOf(':') + 1)) }));
+    return new OwnRedisCluster(value('REDIS_CLUSTER_DIR'), seeds);
+  }
+
+  /** Sends `signal` to every node. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    for (const { port } of this.seeds) {
+      process.kill(Number(readFileSync(`${this.dir}/${port}/redis.pid`, 'utf8').trim()), signal);
+    }
+  }
+
+  stop(): void {
+    execFileSync('.ci/redis-cluster', ['stop', this.dir], { stdio: 'ignore' });
   }
 }

@@ -308,6 +308,19 @@ describe('README apps, run: each guide built as it says, logged in, 200 with a l
     expect((await fetch(`${two.url}/me`, { headers: bearer(token) })).status, 'on the other instance').to.equal(401);
   });
 
+  it('redis-mirror: two mirrored instances share a logout within maxStaleness', async function () {
+    if (!process.env.REDIS_URL) return this.skip();
+    const [one, two] = [await start('redis-mirror'), await start('redis-mirror')] as [Started, Started];
+    const token = await logIn(one.url);
+    await expectProtected(two.url, '/me', token, ADA);
+    expect((await fetch(`${one.url}/auth/logout`, { method: 'POST', headers: bearer(token) })).status).to.equal(204);
+    const deadline = Date.now() + 1000; // the default maxStaleness: the longest a revocation may take
+    let status = 200;
+    while (status !== 401 && Date.now() < deadline)
+      status = (await fetch(`${two.url}/me`, { headers: bearer(token) })).status;
+    expect(status, 'on the other instance').to.equal(401);
+  });
+
   it('audit: one JSON line per event (the login, a refusal), with neither the token nor the password', async () => {
     const app = await start('audit');
     const token = await logIn(app.url);

@@ -13,6 +13,14 @@ import { createHash } from 'node:crypto';
  *
  * Values are read with GET and HMGET, which fail on a key of another type, and checked, so a
  * value that is not what the store wrote is an error (an outage), never "not revoked".
+ *
+ * Every script that changes something also PUBLISHes what it changed on `<prefix>changes`, and answers
+ * `{ result, change message or '' }`: the feed a mirrored store (`mirror: true`) keeps its copy current
+ * from. Plain PUBLISH, not sharded: on a Cluster it reaches every node, so a subscriber on any one node
+ * hears every slot's changes (SPUBLISH from a script must name a channel of the script's own slot, which
+ * would take one subscription per user). The message is `[digest, [change, ...]]` (JSON), a change one of
+ * `["r", id, ttl]` (refused), `["c", cut-off, ttl]`, `["s", family, generation, refreshed, ttl]` (a
+ * login's record as it is now) and `["e", family]` (a login's record deleted); TTLs in milliseconds.
  */
 
 /** A script and its SHA1, for EVALSHA. */
@@ -26,16 +34,37 @@ const script = (body: string): Script => {
   return { text, sha: createHash('sha1').update(text).digest('hex') };
 };
 
+/** A script that changes keys: its body runs as `main`, then what it changed is published and answered. */
+const write = (body: string): Script =>
+  script(`local function main()
+${body}
+end
+local result, message = main(), ''
+if type(result) == 'table' and result.err then return result end
+if #changes > 0 then
+  message = cjson.encode({ string.sub(base, -24, -3), changes })
+  redis.call('PUBLISH', string.sub(base, 1, -26) .. 'changes', message)
+end
+return { result, message }`);
+
 const HELPERS = `
 local base = KEYS[1]
+local changes = {}
+local function note(...) changes[#changes + 1] = { ... } end
 local function extend(key, ms)
   if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
 end
 local function refuse(id, ms)
-  if ms > 0 and redis.call('PTTL', base .. 'r:' .. id) < ms then redis.call('SET', base .. 'r:' .. id, '1', 'PX', ms) end
+  if ms > 0 and redis.call('PTTL', base .. 'r:' .. id) < ms then
+    redis.call('SET', base .. 'r:' .. id, '1', 'PX', ms)
+    note('r', id, ms)
+  end
+end
+local function noteSession(family, generation, refreshed)
+  note('s', family, generation, refreshed, redis.call('PTTL', base .. 's:' .. family))
 end
 local function finish(family, ms)
-  redis.call('DEL', base .. 's:' .. family)
+  if redis.call('DEL', base .. 's:' .. family) == 1 then note('e', family) end
   redis.call('ZREM', base .. 'i', family)
   refuse(family, ms)
 end
@@ -62,23 +91,24 @@ local fields = redis.call('HMGET', base .. 's:' .. ARGV[2], 'g', 'r')
 return { id, cut, redis.call('GET', base .. 'r:' .. ARGV[2]), fields[1], fields[2] }`);
 
 /** ARGV id, ttl. */
-export const REVOKE = script(`refuse(ARGV[1], tonumber(ARGV[2]))
+export const REVOKE = write(`refuse(ARGV[1], tonumber(ARGV[2]))
 return 1`);
 
 /** ARGV family, started, keep ttl, limit, ended ttl, label (or absent); answers the families it ended (the limit). */
-export const START = script(`
+export const START = write(`
 local family, started, keep = ARGV[1], ARGV[2], tonumber(ARGV[3])
 if redis.call('EXISTS', base .. 'r:' .. family) == 1 then return {} end
 local key = base .. 's:' .. family
 redis.call('HSET', key, 's', started, 'r', started, 'g', 0)
 if ARGV[6] then redis.call('HSET', key, 'l', ARGV[6]) end
 extend(key, keep)
+noteSession(family, 0, started)
 redis.call('ZADD', base .. 'i', started, family)
 extend(base .. 'i', keep)
 return trim(tonumber(ARGV[4]), tonumber(ARGV[5]))`);
 
 /** ARGV family, generation, now, grace ms, keep ttl, ended ttl, limit; answers [outcome, generation]. */
-export const ROTATE = script(`
+export const ROTATE = write(`
 local family, generation, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local keep, ended, key = tonumber(ARGV[5]), tonumber(ARGV[6]), base .. 's:' .. ARGV[1]
 if redis.call('EXISTS', base .. 'r:' .. family) == 1 then return { 'ended' } end
@@ -98,20 +128,24 @@ else
   return { 'reused' }
 end
 extend(key, keep)
+noteSession(family, next, ARGV[3])
 redis.call('ZADD', base .. 'i', ARGV[3], family)
 extend(base .. 'i', keep)
 trim(tonumber(ARGV[7]), ended)
 return { 'rotated', next }`);
 
 /** ARGV family, ended ttl. */
-export const END = script(`finish(ARGV[1], tonumber(ARGV[2]))
+export const END = write(`finish(ARGV[1], tonumber(ARGV[2]))
 return 1`);
 
 /** ARGV cut-off, cut-off ttl, ended ttl: the later cut-off kept, every live login ended. */
-export const REVOKE_ALL = script(`
+export const REVOKE_ALL = write(`
 local cutoff, earlier = tonumber(ARGV[1]), redis.call('GET', base .. 'c')
 if earlier and not tonumber(earlier) then return redis.error_reply('malformed cut-off') end
-if not earlier or tonumber(earlier) < cutoff then redis.call('SET', base .. 'c', ARGV[1], 'PX', ARGV[2]) end
+if not earlier or tonumber(earlier) < cutoff then
+  redis.call('SET', base .. 'c', ARGV[1], 'PX', ARGV[2])
+  note('c', ARGV[1], tonumber(ARGV[2]))
+end
 for _, family in ipairs(redis.call('ZRANGE', base .. 'i', 0, -1)) do finish(family, tonumber(ARGV[3])) end
 return 1`);
 
@@ -128,3 +162,19 @@ for _, family in ipairs(redis.call('ZRANGE', base .. 'i', 0, -1)) do
   end
 end
 return out`);
+
+/**
+ * A mirror's load (after a `SCAN` of the prefix), `KEYS[1]` one key of the store: [pttl, value] for a string
+ * (a refused id, a cut-off), [pttl, generation, refreshed] for a login's record, [pttl] for anything else.
+ */
+export const READ_ENTRY: Script = (() => {
+  const text = `local key = KEYS[1]
+local kind, ms = redis.call('TYPE', key).ok, redis.call('PTTL', key)
+if kind == 'string' then return { ms, redis.call('GET', key) } end
+if kind == 'hash' then
+  local fields = redis.call('HMGET', key, 'g', 'r')
+  return { ms, fields[1], fields[2] }
+end
+return { ms }`;
+  return { text, sha: createHash('sha1').update(text).digest('hex') };
+})();
