@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { RedisRevocationStore } from 'routing-controllers-login';
 import { frozenClock } from '../helpers/clock';
-import { callsAdded, commandCalls, familyOf, type StoreInstance, storeInstance, within } from '../helpers/mirror';
+import {
+  callsAdded,
+  commandCalls,
+  familyOf,
+  mastersOf,
+  type StoreInstance,
+  storeInstance,
+  within,
+} from '../helpers/mirror';
 import { describeOnRedis, uniquePrefix } from '../helpers/redis-targets';
 import { storeContract } from './store-contract';
 
@@ -129,6 +137,24 @@ describeOnRedis('RedisRevocationStore mirrored in memory', (target) => {
       );
     expect(background(byMirrored)).to.deep.equal({});
     expect(byPlain.evalsha).to.be.at.least(200);
+  });
+
+  it('closes itself when its client is closed, so that nothing of it keeps the process up', async () => {
+    const prefix = uniquePrefix('mirror-end');
+    const client = target.connect();
+    const admin = target.connect();
+    const store = new RedisRevocationStore(client, { prefix, mirror: true });
+    await store.ready();
+    const listening = async () => {
+      let count = 0;
+      for (const node of mastersOf(admin)) {
+        count += Number(((await node.pubsub('NUMSUB', `${prefix}changes`)) as [string, number])[1]);
+      }
+      return count;
+    };
+    expect(await listening()).to.equal(1);
+    client.disconnect();
+    await within(BOUND, 'the mirror unsubscribed', async () => (await listening()) === 0);
   });
 
   it('holds only what is live: what it mirrors leaves when it expires', async () => {

@@ -14,7 +14,7 @@ type RedisNode = LoadNode & HeartbeatNode & SubscriberSource;
 /** A single Redis, or a Cluster (whose masters it names): what a mirror needs of the store's client. */
 export type MirrorClient = RedisNode & {
   nodes?(role: 'master'): (RedisNode & { options?: { host?: string; port?: number } })[];
-  once?(event: 'ready', listener: () => void): unknown;
+  once?(event: 'ready' | 'end', listener: () => void): unknown;
 };
 
 type Parsed = { digest: string; changes: Change[] };
@@ -66,6 +66,7 @@ export class RedisMirror {
     this.timer.unref();
     this.tick();
     client.once?.('ready', () => this.tick()); // a Cluster names its masters once connected: subscribe then
+    client.once?.('end', () => void this.close()); // closed by its owner: nothing of the mirror keeps the process up
   }
 
   /** Entries held (refused ids, cut-offs, login records). */
@@ -104,9 +105,10 @@ export class RedisMirror {
     for (const change of parsed.changes) this.copy.apply(parsed.digest, change);
   }
 
-  /** Stops the heartbeats and closes the subscription (the store's client is left to its owner). */
+  /** Stops the heartbeats and closes the subscription (the store's client is left to its owner; closing it closes this too). */
   async close(): Promise<void> {
     this.closed = true;
+    this.synced = false;
     this.epoch += 1;
     clearInterval(this.timer);
     await this.subscriber.close();
@@ -151,6 +153,7 @@ export class RedisMirror {
     const started = performance.now();
     const buffer: Parsed[] = [];
     this.buffer = buffer; // before SUBSCRIBE: a change heard with its reply must not slip between
+    this.heartbeats.forgetPending(); // what was lost before this subscription, the load makes up for
     try {
       await this.subscriber.subscribe();
       if (abandoned()) return;

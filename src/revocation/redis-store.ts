@@ -35,7 +35,7 @@ export interface RedisRevocationStoreOptions {
    * on every request: `true`, or `{ maxStaleness }` (milliseconds, default 1000: how long the copy is trusted
    * without news from every master). While the copy is not trusted (loading, resubscribing, Redis silent),
    * requests ask Redis as without `mirror`. Writes always run in Redis. Needs a client that can `duplicate()`,
-   * `publish` and `scan` (ioredis `Redis` or `Cluster`); `await store.close()` on shutdown. Default `false`.
+   * `publish` and `scan` (ioredis `Redis` or `Cluster`); `await store.close()`, or closing the client, ends it. Default `false`.
    */
   mirror?: boolean | RedisMirrorOptions;
 }
